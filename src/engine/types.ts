@@ -27,10 +27,18 @@ export interface EngineState {
   timerAt: number | null;
   /** Why the session ended Errored, for operators. */
   error: string | null;
+  /**
+   * Text of the user's latest message that had text: what `{{input}}` renders, also in steps a
+   * timer or an HTTP result starts. Absent in states stored before it existed; read as null.
+   */
+  lastInput?: string | null;
 }
 
 export type EngineInput =
-  /** A session starts (or restarts); `message` is what triggered it, if anything. */
+  /**
+   * A session starts (or restarts) at the start node; `message` is what triggered it, if anything.
+   * The state's variables are kept (pass `initialState()` for a clean start); everything else resets.
+   */
   | { kind: 'start'; message: InboundSummary | null }
   /** A message from the user while the session is live. */
   | { kind: 'message'; message: InboundSummary }
@@ -73,5 +81,5 @@ export interface StepResult {
 }
 
 export function initialState(): EngineState {
-  return { status: 'Active', currentNodeId: null, variables: {}, attempts: 0, timerAt: null, error: null };
+  return { status: 'Active', currentNodeId: null, variables: {}, attempts: 0, timerAt: null, error: null, lastInput: null };
 }

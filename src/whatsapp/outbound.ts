@@ -133,9 +133,23 @@ export function outboundPreview(message: OutboundMessage): string | null {
       return message.reaction.emoji;
     case 'location':
       return message.location.name ?? `${message.location.latitude},${message.location.longitude}`;
-    default: {
-      const media: MediaObject = (message as Record<string, unknown>)[message.type] as MediaObject;
-      return media.caption ?? `[${message.type}]`;
-    }
+    default:
+      return mediaObjectOf(message).caption ?? `[${message.type}]`;
+  }
+}
+
+/** The media object of a media message, whichever media type it is. */
+export function mediaObjectOf(message: MediaContent): MediaObject {
+  switch (message.type) {
+    case 'image':
+      return message.image;
+    case 'video':
+      return message.video;
+    case 'audio':
+      return message.audio;
+    case 'document':
+      return message.document;
+    case 'sticker':
+      return message.sticker;
   }
 }

@@ -1,0 +1,95 @@
+/**
+ * One typed Config from the environment. Everything is optional: the defaults run the service
+ * on the embedded database under ./data. Invalid values fail at start with the variable's name.
+ */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const commaList = z
+  .string()
+  .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
+
+const positiveInt = z.coerce.number().int().positive();
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  DATABASE_POOL_SIZE: positiveInt.default(10),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  WHATSAPP_APP_SECRET: z.string().min(1).optional(),
+  WHATSAPP_VERIFY_TOKEN: z.string().min(1).optional(),
+  META_GRAPH_URL: z.url().default('https://graph.facebook.com'),
+  META_API_VERSION: z.string().regex(/^v\d+\.\d+$/, 'must look like v24.0').default('v24.0'),
+  GRAPH_TIMEOUT_MS: positiveInt.default(15_000),
+  FRONTEND_URL: commaList.default(['http://localhost:3000']),
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  ENCRYPTION_KEY: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'must be 32 bytes as 64 hex characters')
+    .optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  WEBHOOK_BODY_LIMIT_BYTES: positiveInt.min(3 * 1024 * 1024).default(4 * 1024 * 1024),
+  ENGINE_MAX_NODES_PER_STEP: positiveInt.default(100),
+  SEND_MAX_ATTEMPTS: positiveInt.default(6),
+  SEND_RETRY_BASE_MS: positiveInt.default(1_000),
+});
+
+export type DatabaseTarget =
+  | { kind: 'embedded'; dataDir: string }
+  | { kind: 'postgres'; url: string; poolSize: number };
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  database: DatabaseTarget;
+  redisUrl: string | null;
+  appSecret: string | null;
+  verifyToken: string | null;
+  graph: { baseUrl: string; apiVersion: string; timeoutMs: number };
+  frontendOrigins: string[];
+  adminToken: string | null;
+  encryptionKey: Buffer | null;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  webhookBodyLimit: number;
+  engine: { maxNodesPerStep: number };
+  sending: { maxAttempts: number; retryBaseMs: number };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.DATA_DIR);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    database: e.DATABASE_URL
+      ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
+      : { kind: 'embedded', dataDir },
+    redisUrl: e.REDIS_URL ?? null,
+    appSecret: e.WHATSAPP_APP_SECRET ?? null,
+    verifyToken: e.WHATSAPP_VERIFY_TOKEN ?? null,
+    graph: { baseUrl: e.META_GRAPH_URL.replace(/\/+$/, ''), apiVersion: e.META_API_VERSION, timeoutMs: e.GRAPH_TIMEOUT_MS },
+    frontendOrigins: e.FRONTEND_URL,
+    adminToken: e.ADMIN_TOKEN ?? null,
+    encryptionKey: e.ENCRYPTION_KEY ? Buffer.from(e.ENCRYPTION_KEY, 'hex') : null,
+    logLevel: e.LOG_LEVEL,
+    webhookBodyLimit: e.WEBHOOK_BODY_LIMIT_BYTES,
+    engine: { maxNodesPerStep: e.ENGINE_MAX_NODES_PER_STEP },
+    sending: { maxAttempts: e.SEND_MAX_ATTEMPTS, retryBaseMs: e.SEND_RETRY_BASE_MS },
+  };
+}

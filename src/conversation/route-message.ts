@@ -1,0 +1,65 @@
+/**
+ * Which session an inbound message belongs to: the contact's live session first (unless it
+ * expired or the message is one of its flow's restart keywords), then the best trigger match
+ * among the tenant's Active flows (DESIGN §4 ranking).
+ */
+import type { Db } from '../db/client.js';
+import { activeFlowCandidates, type FlowCandidate } from '../db/repositories/flows.js';
+import { findLatestLiveSession, setSessionStatus, type SessionRow } from '../db/repositories/sessions.js';
+import { isRestartKeyword, isSessionExpired } from '../flows/settings.js';
+import { LIVE_SESSION_STATUSES, type SessionStatus } from '../engine/types.js';
+import type { FlowDefinition } from '../flows/definition.js';
+import { chooseFlowByTrigger } from '../flows/trigger.js';
+import type { DefinitionCache } from './definitions.js';
+
+export type Route =
+  | { kind: 'none'; reason: string }
+  | { kind: 'handoff'; session: SessionRow }
+  | { kind: 'resume'; session: SessionRow; definition: FlowDefinition }
+  | { kind: 'start'; flow: FlowCandidate; definition: FlowDefinition };
+
+/** A session status change made while routing, to be published after commit. */
+export interface SessionChange {
+  sessionId: string;
+  status: SessionStatus;
+}
+
+export async function routeMessage(
+  tx: Db,
+  definitions: DefinitionCache,
+  who: { userId: string; contactId: string },
+  text: string | null,
+  now: number,
+  changes: SessionChange[],
+): Promise<Route> {
+  const live = await findLatestLiveSession(tx, who.contactId, LIVE_SESSION_STATUSES);
+  if (live) {
+    const { session, flow } = live;
+    const loaded = await definitions.get(tx, flow, session.flowVersion ?? flow.version);
+    const ended = (status: SessionStatus) => {
+      changes.push({ sessionId: session.id, status });
+      return setSessionStatus(tx, session.id, status);
+    };
+    if (!loaded.ok) {
+      await ended('Errored');
+    } else if (isSessionExpired(loaded.definition, session.updatedAt.getTime(), now)) {
+      await ended('Expired');
+    } else if (isRestartKeyword(loaded.definition, text)) {
+      return startRoute(tx, definitions, flow);
+    } else if (session.status === 'Handoff') {
+      return { kind: 'handoff', session };
+    } else {
+      return { kind: 'resume', session, definition: loaded.definition };
+    }
+  }
+  const flow = chooseFlowByTrigger(await activeFlowCandidates(tx, who.userId), text);
+  if (!flow) return { kind: 'none', reason: 'no active flow matched' };
+  return startRoute(tx, definitions, flow);
+}
+
+async function startRoute(tx: Db, definitions: DefinitionCache, flow: FlowCandidate): Promise<Route> {
+  const loaded = await definitions.get(tx, flow, flow.version);
+  return loaded.ok
+    ? { kind: 'start', flow, definition: loaded.definition }
+    : { kind: 'none', reason: `flow ${flow.id}: ${loaded.reason}` };
+}

@@ -1,0 +1,153 @@
+/**
+ * The conversation worker drains one conversation's pending inbox events, oldest first, one
+ * transaction per event, under a lock on the conversation (so two processes, or two runs in one
+ * process, never interleave). A failing event is retried with backoff; after a few failures it
+ * is set aside as `failed` with the reason, so one bad event can never wedge a conversation.
+ */
+import type { Logger } from 'pino';
+import type { Db } from '../db/client.js';
+import { lockKey, nextPendingEvent, settleEvent, type InboundEventRow, type InboundEventState } from '../db/repositories/inbox.js';
+import type { MessageRow } from '../db/repositories/messages.js';
+import type { Tenant, TenantDirectory } from '../tenants/directory.js';
+import type { MessageRecordData, StatusRecordData } from '../whatsapp/inbound.js';
+import { DuplicateMessageError, handleMessage, type MessageDeps } from './handle-message.js';
+import { parseConversationKey } from './keys.js';
+import type { SessionChange } from './route-message.js';
+import { applyStatus } from './statuses.js';
+
+/** What a committed event changed: the sender and the realtime bus act on it after commit. */
+export interface Committed {
+  contactId: string | null;
+  userId: string | null;
+  messages: MessageRow[];
+  statusChanges: MessageRow[];
+  sessionChanges: SessionChange[];
+  /** Outbound messages were queued for this contact. */
+  queued: boolean;
+}
+
+export interface WorkerDeps extends MessageDeps {
+  db: Db;
+  tenants: TenantDirectory;
+  log: Logger;
+  now(): number;
+  onCommitted(committed: Committed): void;
+  /** Try this conversation again later (after a transient failure). */
+  retryLater(key: string, delayMs: number): void;
+}
+
+interface Settled {
+  state: InboundEventState;
+  reason: string | null;
+  committed: Committed | null;
+}
+
+const MAX_FAILURES = 3;
+const TRANSIENT_RETRY_MS = 5_000;
+
+export interface ConversationWorker {
+  drain(key: string): Promise<void>;
+}
+
+export function createConversationWorker(deps: WorkerDeps): ConversationWorker {
+  const failures = new Map<number, number>();
+
+  const handle = async (tx: Db, event: InboundEventRow, tenant: Tenant | null): Promise<Settled> => {
+    if (!tenant) {
+      return { state: 'ignored', reason: `no user owns phone_number_id ${event.phoneNumberId}`, committed: null };
+    }
+    const now = deps.now();
+    if (event.kind === 'message') {
+      const outcome = await handleMessage(tx, deps, tenant.id, event.payload as MessageRecordData, now);
+      return {
+        state: 'done',
+        reason: outcome.reason,
+        committed: {
+          contactId: outcome.contact.id,
+          userId: tenant.id,
+          messages: [outcome.inbound, ...outcome.outbound],
+          statusChanges: [],
+          sessionChanges: outcome.sessionChanges,
+          queued: outcome.outbound.length > 0,
+        },
+      };
+    }
+    if (event.kind === 'status') {
+      const result = await applyStatus(tx, tenant.id, event.payload as StatusRecordData, new Date(now));
+      switch (result.kind) {
+        case 'applied':
+          return {
+            state: 'done',
+            reason: null,
+            committed: {
+              contactId: result.message.contactId,
+              userId: tenant.id,
+              messages: [],
+              statusChanges: [result.message],
+              sessionChanges: [],
+              queued: false,
+            },
+          };
+        case 'stale':
+          return { state: 'done', reason: `not forward: message is ${result.current}`, committed: null };
+        case 'unknown':
+          return { state: 'unmatched', reason: 'no message with this wamid yet', committed: null };
+      }
+    }
+    return { state: 'ignored', reason: `unknown event kind ${event.kind}`, committed: null };
+  };
+
+  /** One event in one transaction; false when the conversation has nothing left. */
+  const processNext = async (key: string): Promise<boolean> => {
+    const ref = parseConversationKey(key);
+    let current: InboundEventRow | undefined;
+    try {
+      // Looked up before the transaction: the embedded database runs one transaction at a time,
+      // so a lookup outside it from inside it would wait forever.
+      const tenant = await deps.tenants.byPhoneNumberId(ref.phoneNumberId);
+      const settled = await deps.db.transaction(async (tx) => {
+        await lockKey(tx, `conversation:${key}`);
+        current = await nextPendingEvent(tx, ref.phoneNumberId, ref.contactKey);
+        if (!current) return null;
+        const result = await handle(tx, current, tenant);
+        await settleEvent(tx, current.id, result.state, result.reason);
+        return result;
+      });
+      if (!settled) return false;
+      failures.delete(current!.id);
+      if (settled.committed) deps.onCommitted(settled.committed);
+      return true;
+    } catch (error) {
+      try {
+        if (current) return await setAside(key, current, error);
+      } catch {
+        // the database is unreachable: fall through and retry the whole conversation later
+      }
+      deps.log.warn({ err: error, conversation: key }, 'conversation paused: database unavailable');
+      deps.retryLater(key, TRANSIENT_RETRY_MS);
+      return false;
+    }
+  };
+
+  const setAside = async (key: string, event: InboundEventRow, error: unknown): Promise<boolean> => {
+    const duplicate = error instanceof DuplicateMessageError;
+    const count = (failures.get(event.id) ?? 0) + 1;
+    if (!duplicate && count < MAX_FAILURES) {
+      failures.set(event.id, count);
+      deps.log.warn({ err: error, eventId: event.id, attempt: count }, 'inbox event failed; will retry');
+      deps.retryLater(key, 500 * 4 ** count);
+      return false;
+    }
+    failures.delete(event.id);
+    const reason = error instanceof Error ? error.message : String(error);
+    if (!duplicate) deps.log.error({ err: error, eventId: event.id }, 'inbox event set aside as failed');
+    await settleEvent(deps.db, event.id, duplicate ? 'ignored' : 'failed', reason.slice(0, 1000));
+    return true;
+  };
+
+  return {
+    async drain(key) {
+      while (await processNext(key));
+    },
+  };
+}

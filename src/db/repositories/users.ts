@@ -1,0 +1,84 @@
+import { eq, inArray } from 'drizzle-orm';
+import type { Db } from '../client.js';
+import { newId } from '../ids.js';
+import { apiKeys, users } from '../schema.js';
+
+export type UserRow = typeof users.$inferSelect;
+
+export interface NewUser {
+  name: string;
+  email: string | null;
+  metaPhoneNumberId: string;
+  /** Already sealed by the caller (security/encryption). */
+  sealedAccessToken: string;
+  sealedAppSecret: string | null;
+}
+
+export async function insertUser(db: Db, user: NewUser, apiKeyHash: string): Promise<UserRow> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(users)
+      .values({
+        id: newId(),
+        name: user.name,
+        email: user.email,
+        metaPhoneNumberId: user.metaPhoneNumberId,
+        metaAccessToken: user.sealedAccessToken,
+        appSecret: user.sealedAppSecret,
+      })
+      .returning();
+    await tx.insert(apiKeys).values({ id: newId(), userId: row!.id, keyHash: apiKeyHash });
+    return row!;
+  });
+}
+
+export async function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
+  const [row] = await db.select().from(users).where(eq(users.id, id));
+  return row;
+}
+
+export async function findUserByPhoneNumberId(db: Db, phoneNumberId: string): Promise<UserRow | undefined> {
+  const [row] = await db.select().from(users).where(eq(users.metaPhoneNumberId, phoneNumberId));
+  return row;
+}
+
+export async function findUsersByPhoneNumberIds(db: Db, ids: readonly string[]): Promise<UserRow[]> {
+  if (ids.length === 0) return [];
+  return db.select().from(users).where(inArray(users.metaPhoneNumberId, [...ids]));
+}
+
+export async function listUsers(db: Db): Promise<UserRow[]> {
+  return db.select().from(users).orderBy(users.createdAt);
+}
+
+export interface UserChanges {
+  name?: string;
+  email?: string | null;
+  metaPhoneNumberId?: string;
+  sealedAccessToken?: string;
+  sealedAppSecret?: string | null;
+}
+
+/** A new access token clears the token-expired state: paused sends may go again. */
+export async function updateUser(db: Db, id: string, changes: UserChanges): Promise<UserRow | undefined> {
+  const [row] = await db
+    .update(users)
+    .set({
+      ...(changes.name !== undefined && { name: changes.name }),
+      ...(changes.email !== undefined && { email: changes.email }),
+      ...(changes.metaPhoneNumberId !== undefined && { metaPhoneNumberId: changes.metaPhoneNumberId }),
+      ...(changes.sealedAccessToken !== undefined && {
+        metaAccessToken: changes.sealedAccessToken,
+        tokenExpiredAt: null,
+      }),
+      ...(changes.sealedAppSecret !== undefined && { appSecret: changes.sealedAppSecret }),
+      updatedAt: new Date(),
+    })
+    .where(eq(users.id, id))
+    .returning();
+  return row;
+}
+
+export async function markTokenExpired(db: Db, id: string, at: Date): Promise<void> {
+  await db.update(users).set({ tokenExpiredAt: at, updatedAt: at }).where(eq(users.id, id));
+}

@@ -1,0 +1,82 @@
+import { HTTP_RESULT_GRACE_MS } from '../../flows/constants.js';
+import type { NodeOfType } from '../../flows/definition.js';
+import { mapJsonStrings } from '../../flows/json.js';
+import { httpTimeoutMs } from '../../flows/settings.js';
+import { readPath, stringifyValue } from '../json-path.js';
+import { type NodeHandler, type NodeRun, type Transition, fail, follow, stay } from '../node-handler.js';
+import type { HttpRequestSpec, HttpResult } from '../types.js';
+
+type HttpNode = NodeOfType<'httpRequest'>;
+
+/**
+ * Asks the caller to perform a request (an `http` effect) and waits, status Active (the bot is
+ * busy, not waiting for the user), for its result. The caller applies the network rules (SSRF
+ * guard, size caps); the engine only builds the request. A timer at the request's timeout plus a
+ * grace period leaves by `error` if no result ever comes, so a crashed caller cannot wedge the
+ * session; a result arriving after that is stale and ignored.
+ *
+ * A 2xx result leaves by `success` after `saveAs` copies values out of the JSON body (a missing
+ * path unsets its variable); anything else leaves by `error`, or errors the session when `error`
+ * is not wired. Messages during the wait only update `{{input}}`.
+ */
+export const httpRequest: NodeHandler<HttpNode> = {
+  enter(node, run) {
+    const request = buildRequest(node, run);
+    if (typeof request === 'string') return failed(node, run, request);
+    run.request(node.id, request);
+    return { kind: 'wait', status: 'Active', timerAt: run.now + request.timeoutMs + HTTP_RESULT_GRACE_MS, attempts: 0 };
+  },
+  onHttpResult(node, run, result) {
+    if (!isSuccess(result)) return failed(node, run, describe(result));
+    for (const [variable, path] of Object.entries(node.data.saveAs ?? {})) {
+      const value = readPath(result.body, path);
+      if (value === undefined) run.unsetVariable(variable);
+      else run.setVariable(variable, stringifyValue(value));
+    }
+    return follow('success');
+  },
+  onTimer: (node, run) => failed(node, run, 'no result arrived in time'),
+  onMessage: () => stay,
+};
+
+function isSuccess(result: HttpResult): result is Extract<HttpResult, { ok: true }> {
+  return result.ok && result.status >= 200 && result.status < 300;
+}
+
+function describe(result: HttpResult): string {
+  if (result.ok) return `HTTP ${result.status}`;
+  return result.status === null ? result.error : `HTTP ${result.status}: ${result.error}`;
+}
+
+function failed(node: HttpNode, run: NodeRun, reason: string): Transition {
+  if (run.hasEdge(node.id, 'error')) return follow('error');
+  return fail(`"${node.id}": request failed (${reason}) and "error" is not wired`);
+}
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/**
+ * The request spec, or why there is none. Values interpolated into the URL are percent-encoded
+ * (user text cannot add path segments or query parameters); header values lose line breaks
+ * (no header injection); a JSON body has its strings interpolated and is then serialised, so
+ * values are escaped. GET sends no body.
+ */
+function buildRequest(node: HttpNode, run: NodeRun): HttpRequestSpec | string {
+  const { method, headers = {}, body } = node.data;
+  const url = run.interpolate(node.data.url, encodeURIComponent).trim();
+  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) return `"${url.slice(0, 100)}" is not an http(s) URL`;
+
+  const rendered: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (HEADER_NAME.test(name)) rendered[name.toLowerCase()] = run.interpolate(value).replace(/[\r\n]+/g, ' ');
+  }
+  let payload: string | null = null;
+  if (method !== 'GET' && body !== undefined) {
+    if (typeof body === 'string') payload = run.interpolate(body);
+    else {
+      payload = JSON.stringify(mapJsonStrings(body, (text) => run.interpolate(text)));
+      rendered['content-type'] ??= 'application/json';
+    }
+  }
+  return { method, url, headers: rendered, body: payload, timeoutMs: httpTimeoutMs(node.data) };
+}

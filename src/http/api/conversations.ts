@@ -1,0 +1,51 @@
+/** Contacts, their messages and their sessions, for the calling user only (others' ids are 404). */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { findContact, listContacts } from '../../db/repositories/contacts.js';
+import { listContactMessages } from '../../db/repositories/messages.js';
+import { listSessions } from '../../db/repositories/sessions.js';
+import { notFound, parseWith } from '../errors.js';
+import type { ApiDeps } from './deps.js';
+
+const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+const messagesQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  before: z.coerce.date().optional(),
+});
+
+export async function conversationRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
+  const ownContact = async (userId: string, id: string) => {
+    const contact = await findContact(deps.db, userId, id);
+    if (!contact) throw notFound('contact');
+    return contact;
+  };
+
+  app.get('/contacts', async (request) => {
+    const userId = await deps.auth.user(request);
+    const page = parseWith(pageQuery, request.query, 'query');
+    return { contacts: await listContacts(deps.db, userId, page.limit, page.offset) };
+  });
+
+  app.get('/contacts/:id', async (request) => {
+    const userId = await deps.auth.user(request);
+    return ownContact(userId, (request.params as { id: string }).id);
+  });
+
+  app.get('/contacts/:id/messages', async (request) => {
+    const userId = await deps.auth.user(request);
+    const contact = await ownContact(userId, (request.params as { id: string }).id);
+    const page = parseWith(messagesQuery, request.query, 'query');
+    const messages = await listContactMessages(deps.db, userId, contact.id, { before: page.before ?? null, limit: page.limit });
+    return { messages };
+  });
+
+  app.get('/sessions', async (request) => {
+    const userId = await deps.auth.user(request);
+    const query = parseWith(z.object({ contactId: z.string().min(1).optional() }), request.query, 'query');
+    if (query.contactId) await ownContact(userId, query.contactId);
+    return { sessions: await listSessions(deps.db, userId, query.contactId ?? null) };
+  });
+}

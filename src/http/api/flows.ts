@@ -1,0 +1,84 @@
+/**
+ * Flows of the calling user. A definition is validated on every write (400 with the problems,
+ * node ids included) and linted; a flow with lint errors can be saved as a draft but not set
+ * Active. Saving a new definition bumps the version; running sessions stay on theirs.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { FLOW_STATUSES, deleteFlow, findFlow, insertFlow, listFlows, updateFlow, type FlowRow } from '../../db/repositories/flows.js';
+import { parseDefinition } from '../../flows/definition.js';
+import { lintDefinition, type LintReport } from '../../flows/lint.js';
+import { HttpError, notFound, parseWith } from '../errors.js';
+import type { ApiDeps } from './deps.js';
+
+const flowBody = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  trigger: z.string().trim().min(1).max(200),
+  status: z.enum(FLOW_STATUSES).default('Draft'),
+  definition: z.unknown(),
+});
+const flowUpdateBody = flowBody.partial();
+
+function checkedDefinition(input: unknown): { definition: unknown; lint: LintReport } {
+  const parsed = parseDefinition(input);
+  if (!parsed.ok) throw new HttpError(400, 'invalid_definition', 'the flow definition is invalid', parsed.issues);
+  return { definition: parsed.definition, lint: lintDefinition(parsed.definition) };
+}
+
+function refuseActiveWithErrors(status: string | undefined, lint: LintReport): void {
+  if (status === 'Active' && lint.errors.length > 0) {
+    throw new HttpError(400, 'lint_failed', 'a flow with lint errors cannot be Active', lint.errors);
+  }
+}
+
+function flowView(flow: FlowRow, lint?: LintReport) {
+  return { ...flow, ...(lint && { lint }) };
+}
+
+export async function flowRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
+  app.post('/flows', async (request, reply) => {
+    const userId = await deps.auth.user(request);
+    const body = parseWith(flowBody, request.body);
+    const { definition, lint } = checkedDefinition(body.definition);
+    refuseActiveWithErrors(body.status, lint);
+    const flow = await insertFlow(deps.db, userId, { ...body, definition });
+    return reply.status(201).send(flowView(flow, lint));
+  });
+
+  app.get('/flows', async (request) => {
+    const userId = await deps.auth.user(request);
+    return { flows: (await listFlows(deps.db, userId)).map((flow) => flowView(flow)) };
+  });
+
+  app.get('/flows/:id', async (request) => {
+    const userId = await deps.auth.user(request);
+    const flow = await findFlow(deps.db, userId, (request.params as { id: string }).id);
+    if (!flow) throw notFound('flow');
+    const parsed = parseDefinition(flow.definition);
+    return flowView(flow, parsed.ok ? lintDefinition(parsed.definition) : undefined);
+  });
+
+  const update = async (request: FastifyRequest) => {
+    const userId = await deps.auth.user(request);
+    const id = (request.params as { id: string }).id;
+    const body = parseWith(flowUpdateBody, request.body);
+    const existing = await findFlow(deps.db, userId, id);
+    if (!existing) throw notFound('flow');
+    const { definition, lint } = checkedDefinition(body.definition === undefined ? existing.definition : body.definition);
+    refuseActiveWithErrors(body.status ?? existing.status, lint);
+    const flow = await updateFlow(deps.db, userId, id, {
+      ...body,
+      ...(body.definition !== undefined && { definition }),
+    });
+    if (!flow) throw notFound('flow');
+    return flowView(flow, lint);
+  };
+  app.put('/flows/:id', update);
+  app.patch('/flows/:id', update);
+
+  app.delete('/flows/:id', async (request, reply) => {
+    const userId = await deps.auth.user(request);
+    if (!(await deleteFlow(deps.db, userId, (request.params as { id: string }).id))) throw notFound('flow');
+    return reply.status(204).send();
+  });
+}

@@ -1,0 +1,79 @@
+/** Users (tenants): created and managed with the admin token; each user can read and update itself. */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { insertApiKey } from '../../db/repositories/api-keys.js';
+import { findUserById, listUsers } from '../../db/repositories/users.js';
+import { isUniqueViolation } from '../../db/errors.js';
+import { generateApiKey, hashApiKey } from '../../security/api-keys.js';
+import { accountView, createAccount, updateAccount, type AccountChanges } from '../../tenants/accounts.js';
+import { HttpError, notFound, parseWith } from '../errors.js';
+import type { ApiDeps } from './deps.js';
+
+const createUserBody = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  email: z.email().optional(),
+  metaPhoneNumberId: z.string().regex(/^\d{1,32}$/, 'must be the numeric phone_number_id from Meta'),
+  metaAccessToken: z.string().min(1).max(4096),
+  appSecret: z.string().min(1).max(512).optional(),
+});
+const updateUserBody = createUserBody.partial().extend({ appSecret: z.string().min(1).max(512).nullable().optional() });
+const selfUpdateBody = updateUserBody.omit({ metaPhoneNumberId: true });
+
+const phoneNumberTaken = () => new HttpError(409, 'conflict', 'another user already owns this metaPhoneNumberId');
+
+/** Runs a write that may hit the unique phone number, turning that into a 409. */
+async function uniquePhoneNumber<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    throw isUniqueViolation(error) ? phoneNumberTaken() : error;
+  }
+}
+
+export async function userRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
+  const applyUpdate = async (id: string, changes: AccountChanges) => {
+    const updated = await uniquePhoneNumber(() => updateAccount(deps.db, deps.box, id, changes));
+    if (!updated) throw notFound('user');
+    deps.onUserChanged(id, { tokenReplaced: changes.metaAccessToken !== undefined });
+    return accountView(updated);
+  };
+
+  app.post('/users', async (request, reply) => {
+    deps.auth.admin(request);
+    const body = parseWith(createUserBody, request.body);
+    const { user, apiKey } = await uniquePhoneNumber(() => createAccount(deps.db, deps.box, body));
+    deps.onUserChanged(user.id, { tokenReplaced: false });
+    return reply.status(201).send({ ...accountView(user), apiKey });
+  });
+
+  app.get('/users', async (request) => {
+    deps.auth.admin(request);
+    return { users: (await listUsers(deps.db)).map(accountView) };
+  });
+
+  app.patch('/users/:id', async (request) => {
+    deps.auth.admin(request);
+    return applyUpdate((request.params as { id: string }).id, parseWith(updateUserBody, request.body));
+  });
+
+  app.post('/users/:id/api-keys', async (request, reply) => {
+    deps.auth.admin(request);
+    const { id } = request.params as { id: string };
+    const body = parseWith(z.strictObject({ name: z.string().trim().min(1).max(100).default('default') }), request.body ?? {});
+    if (!(await findUserById(deps.db, id))) throw notFound('user');
+    const apiKey = generateApiKey();
+    await insertApiKey(deps.db, id, hashApiKey(apiKey), body.name);
+    return reply.status(201).send({ userId: id, name: body.name, apiKey });
+  });
+
+  app.get('/me', async (request) => {
+    const user = await findUserById(deps.db, await deps.auth.user(request));
+    if (!user) throw notFound('user');
+    return accountView(user);
+  });
+
+  app.patch('/me', async (request) => {
+    const userId = await deps.auth.user(request);
+    return applyUpdate(userId, parseWith(selfUpdateBody, request.body));
+  });
+}

@@ -1,0 +1,88 @@
+/**
+ * The webhook's whole job: check the signature on the raw bytes, parse, store every record in
+ * the inbox (group commit), and tell the queue which conversations have work. Nothing slow
+ * happens before the answer: flows run in the worker.
+ */
+import type { TenantDirectory } from '../tenants/directory.js';
+import { verifySignature } from '../whatsapp/signature.js';
+import { parseWebhook } from '../whatsapp/webhook.js';
+import type { WorkQueue } from '../queue/index.js';
+import { conversationKey } from '../conversation/keys.js';
+import type { InboxWriter } from './inbox-writer.js';
+import { toInboxRow } from './records.js';
+
+export type IngestResult =
+  | { kind: 'stored'; records: number; fresh: number }
+  | { kind: 'unsigned'; reason: string }
+  | { kind: 'malformed'; reason: string };
+
+export interface IngestDeps {
+  appSecret: string | null;
+  tenants: TenantDirectory;
+  writer: InboxWriter;
+  queue: WorkQueue;
+}
+
+export interface Ingest {
+  /** Throws only when the inbox cannot be written (the caller answers 503). */
+  receive(raw: Buffer, signature: string | undefined): Promise<IngestResult>;
+}
+
+export function createIngest(deps: IngestDeps): Ingest {
+  /** Tenants may override the app secret; their secrets are tried when the global one fails. */
+  const tenantSecrets = async (body: unknown): Promise<string[]> => {
+    const secrets: string[] = [];
+    for (const phoneNumberId of phoneNumberIdsIn(body)) {
+      const secret = (await deps.tenants.byPhoneNumberId(phoneNumberId))?.appSecret;
+      if (secret) secrets.push(secret);
+    }
+    return secrets;
+  };
+
+  return {
+    async receive(raw, signature) {
+      if (!signature) return { kind: 'unsigned', reason: 'missing X-Hub-Signature-256 header' };
+      const globalOk = deps.appSecret !== null && verifySignature(raw, signature, [deps.appSecret]);
+      let body: unknown;
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch {
+        body = undefined;
+      }
+      if (!globalOk && !verifySignature(raw, signature, await tenantSecrets(body))) {
+        return {
+          kind: 'unsigned',
+          reason:
+            deps.appSecret === null
+              ? 'signature cannot be verified: set WHATSAPP_APP_SECRET or the user\'s appSecret'
+              : 'signature does not match the body',
+        };
+      }
+      if (body === undefined) return { kind: 'malformed', reason: 'body is not valid JSON' };
+
+      const records = parseWebhook(body);
+      const fresh = await deps.writer.write(records.map(toInboxRow));
+      const conversations = new Set<string>();
+      for (const record of records) {
+        if (record.kind !== 'ignored' && fresh.has(record.dedupeKey)) conversations.add(conversationKey(record));
+      }
+      await deps.queue.notify(conversations);
+      return { kind: 'stored', records: records.length, fresh: fresh.size };
+    },
+  };
+}
+
+function phoneNumberIdsIn(body: unknown): Set<string> {
+  const ids = new Set<string>();
+  const entries = (body as { entry?: unknown } | null)?.entry;
+  if (!Array.isArray(entries)) return ids;
+  for (const entry of entries) {
+    const changes = (entry as { changes?: unknown } | null)?.changes;
+    if (!Array.isArray(changes)) continue;
+    for (const change of changes) {
+      const id = (change as { value?: { metadata?: { phone_number_id?: unknown } } } | null)?.value?.metadata?.phone_number_id;
+      if (typeof id === 'string') ids.add(id);
+    }
+  }
+  return ids;
+}

@@ -1,0 +1,61 @@
+/**
+ * Tenants (Users) as the hot path needs them: found by phone_number_id, with the access token
+ * and app secret decrypted. Cached for a short time so a webhook or a send costs no lookup;
+ * changes made through this process invalidate at once, other processes see them within the TTL.
+ */
+import type { Db } from '../db/client.js';
+import { findUserById, findUserByPhoneNumberId, type UserRow } from '../db/repositories/users.js';
+import type { SecretBox } from '../security/encryption.js';
+
+export interface Tenant {
+  id: string;
+  phoneNumberId: string;
+  accessToken: string;
+  appSecret: string | null;
+  tokenExpiredAt: Date | null;
+}
+
+export interface TenantDirectory {
+  byPhoneNumberId(phoneNumberId: string): Promise<Tenant | null>;
+  byId(id: string): Promise<Tenant | null>;
+  /** Forget cached entries (after an update through the API). */
+  invalidate(): void;
+}
+
+interface Entry {
+  tenant: Tenant | null;
+  expiresAt: number;
+}
+
+export function createTenantDirectory(db: Db, box: SecretBox, ttlMs = 10_000): TenantDirectory {
+  const byPnid = new Map<string, Entry>();
+  const byId = new Map<string, Entry>();
+
+  const toTenant = (row: UserRow | undefined): Tenant | null => {
+    if (!row?.metaPhoneNumberId || !row.metaAccessToken) return null;
+    return {
+      id: row.id,
+      phoneNumberId: row.metaPhoneNumberId,
+      accessToken: box.open(row.metaAccessToken),
+      appSecret: row.appSecret ? box.open(row.appSecret) : null,
+      tokenExpiredAt: row.tokenExpiredAt,
+    };
+  };
+
+  const cached = async (cache: Map<string, Entry>, key: string, load: () => Promise<UserRow | undefined>) => {
+    const hit = cache.get(key);
+    if (hit && hit.expiresAt > Date.now()) return hit.tenant;
+    const tenant = toTenant(await load());
+    cache.set(key, { tenant, expiresAt: Date.now() + ttlMs });
+    return tenant;
+  };
+
+  return {
+    byPhoneNumberId: (pnid) => cached(byPnid, pnid, () => findUserByPhoneNumberId(db, pnid)),
+    byId: (id) => cached(byId, id, () => findUserById(db, id)),
+    invalidate() {
+      byPnid.clear();
+      byId.clear();
+    },
+  };
+}

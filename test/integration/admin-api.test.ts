@@ -1,0 +1,116 @@
+/** The admin API: authentication, tenant isolation (others' ids are 404), validation and lint. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { echoFlow, menuFlow } from '../fixtures/flows.js';
+import { ACCESS_TOKEN, ADMIN_TOKEN, PHONE_NUMBER_ID, eventually, queryRows, startHarness, type Harness } from '../support/harness.js';
+
+let h: Harness;
+let alice: { id: string; apiKey: string };
+let bob: { id: string; apiKey: string };
+
+beforeAll(async () => {
+  h = await startHarness();
+  alice = await h.createUser();
+  h.simulator.addPhoneNumber('200300400', { accessToken: 'EAAG-bob' });
+  bob = await h.createUser('200300400', 'EAAG-bob');
+});
+afterAll(() => h.close());
+
+describe('users', () => {
+  it('needs the admin token to create users', async () => {
+    const body = { name: 'X', metaPhoneNumberId: '555', metaAccessToken: 't' };
+    expect((await h.api('POST', '/api/v1/users', body)).status).toBe(401);
+    expect((await h.api('POST', '/api/v1/users', body, 'wrong-token-wrong-token')).status).toBe(401);
+    expect((await h.api('POST', '/api/v1/users', body, alice.apiKey)).status).toBe(401);
+  });
+
+  it('refuses a phone number id another user owns with 409, and bad bodies with 400', async () => {
+    const taken = await h.api('POST', '/api/v1/users', { name: 'X', metaPhoneNumberId: PHONE_NUMBER_ID, metaAccessToken: 't' }, ADMIN_TOKEN);
+    expect(taken.status).toBe(409);
+    const bad = await h.api<{ error: { details: Array<{ path: string }> } }>('POST', '/api/v1/users', { name: '', metaPhoneNumberId: 'abc' }, ADMIN_TOKEN);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.map((d) => d.path).sort()).toEqual(['metaAccessToken', 'metaPhoneNumberId', 'name']);
+  });
+
+  it('never returns the access token, and stores it encrypted', async () => {
+    const me = await h.api<Record<string, unknown>>('GET', '/api/v1/me', undefined, alice.apiKey);
+    expect(me.status).toBe(200);
+    expect(JSON.stringify(me.body)).not.toContain(ACCESS_TOKEN);
+    const [row] = await queryRows<{ metaAccessToken: string }>(h, sql`select "metaAccessToken" from "User" where id = ${alice.id}`);
+    expect(row!.metaAccessToken).not.toContain(ACCESS_TOKEN);
+    expect(row!.metaAccessToken).toMatch(/^v1\./);
+  });
+});
+
+describe('flows', () => {
+  it('creates, lists, reads, updates (bumping the version) and deletes a flow', async () => {
+    const created = await h.api<{ id: string; version: number; lint: { errors: unknown[] } }>(
+      'POST', '/api/v1/flows', { name: 'Menu', trigger: 'menu', status: 'Active', definition: menuFlow }, alice.apiKey,
+    );
+    expect(created.status).toBe(201);
+    expect(created.body.version).toBe(1);
+    expect(created.body.lint.errors).toEqual([]);
+    const list = await h.api<{ flows: Array<{ id: string }> }>('GET', '/api/v1/flows', undefined, alice.apiKey);
+    expect(list.body.flows.map((f) => f.id)).toContain(created.body.id);
+    const updated = await h.api<{ version: number; name: string }>(
+      'PUT', `/api/v1/flows/${created.body.id}`, { name: 'Menu 2', definition: echoFlow('v2') }, alice.apiKey,
+    );
+    expect(updated.body).toMatchObject({ version: 2, name: 'Menu 2' });
+    const renamed = await h.api<{ version: number }>('PUT', `/api/v1/flows/${created.body.id}`, { name: 'Menu 3' }, alice.apiKey);
+    expect(renamed.body.version).toBe(2);
+    expect((await h.api('DELETE', `/api/v1/flows/${created.body.id}`, undefined, alice.apiKey)).status).toBe(204);
+    expect((await h.api('GET', `/api/v1/flows/${created.body.id}`, undefined, alice.apiKey)).status).toBe(404);
+  });
+
+  it('answers 400 listing what is wrong with an invalid definition, and stores nothing', async () => {
+    const before = await h.api<{ flows: unknown[] }>('GET', '/api/v1/flows', undefined, alice.apiKey);
+    const invalid = await h.api<{ error: { code: string; details: unknown[] } }>(
+      'POST', '/api/v1/flows', { name: 'Bad', trigger: 'x', definition: { nodes: [{ id: 'a', type: 'nope', data: {} }], edges: [] } }, alice.apiKey,
+    );
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error.code).toBe('invalid_definition');
+    expect(invalid.body.error.details.length).toBeGreaterThan(0);
+    const after = await h.api<{ flows: unknown[] }>('GET', '/api/v1/flows', undefined, alice.apiKey);
+    expect(after.body.flows).toHaveLength(before.body.flows.length);
+  });
+
+  it('refuses to activate a flow with lint errors, naming the node', async () => {
+    const tooManyButtons = structuredClone(menuFlow);
+    const menu = tooManyButtons.nodes.find((node) => node.id === 'menu')!;
+    (menu.data as { buttons: Array<{ id: string; title: string }> }).buttons.push({ id: 'fourth', title: 'Fourth' });
+    const refused = await h.api<{ error: { code: string; details: Array<{ nodeId?: string }> } }>(
+      'POST', '/api/v1/flows', { name: 'Too many', trigger: 'x', status: 'Active', definition: tooManyButtons }, alice.apiKey,
+    );
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.code).toBe('lint_failed');
+    expect(refused.body.error.details.some((issue) => issue.nodeId === 'menu')).toBe(true);
+    const draft = await h.api('POST', '/api/v1/flows', { name: 'Too many', trigger: 'x', status: 'Draft', definition: tooManyButtons }, alice.apiKey);
+    expect(draft.status).toBe(201);
+  });
+});
+
+describe('tenant isolation', () => {
+  it("gives 404 for another user's flows, contacts and sessions", async () => {
+    const flow = await h.createFlow(alice.apiKey, { trigger: 'isolation', definition: echoFlow('hi') });
+    await h.simulator.userSends(PHONE_NUMBER_ID, '15557770001', { type: 'text', body: 'isolation' });
+    const contacts = await eventually(async () => {
+      const list = await h.api<{ contacts: Array<{ id: string }> }>('GET', '/api/v1/contacts', undefined, alice.apiKey);
+      return list.body.contacts.length > 0 ? list.body.contacts : null;
+    });
+    const contactId = contacts[0]!.id;
+    for (const path of [`/api/v1/flows/${flow.id}`, `/api/v1/contacts/${contactId}`, `/api/v1/contacts/${contactId}/messages`, `/api/v1/sessions?contactId=${contactId}`]) {
+      expect((await h.api('GET', path, undefined, bob.apiKey)).status, path).toBe(404);
+    }
+    expect((await h.api('PUT', `/api/v1/flows/${flow.id}`, { name: 'stolen' }, bob.apiKey)).status).toBe(404);
+    expect((await h.api('DELETE', `/api/v1/flows/${flow.id}`, undefined, bob.apiKey)).status).toBe(404);
+    const bobContacts = await h.api<{ contacts: unknown[] }>('GET', '/api/v1/contacts', undefined, bob.apiKey);
+    expect(bobContacts.body.contacts).toEqual([]);
+  });
+
+  it('needs an API key for every user route', async () => {
+    for (const path of ['/api/v1/flows', '/api/v1/contacts', '/api/v1/sessions', '/api/v1/me']) {
+      expect((await h.api('GET', path)).status, path).toBe(401);
+      expect((await h.api('GET', path, undefined, 'wfk_not-a-key')).status, path).toBe(401);
+    }
+  });
+});

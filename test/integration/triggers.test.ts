@@ -1,0 +1,41 @@
+/**
+ * Flow choice through the whole pipeline: the seed's trigger normalisation (accents, case,
+ * substring, "default") and the ranking exact > whole word > substring > default.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { echoFlow } from '../fixtures/flows.js';
+import { PHONE_NUMBER_ID, eventually, startHarness, type Harness } from '../support/harness.js';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness();
+  const { apiKey } = await h.createUser();
+  await h.createFlow(apiKey, { name: 'fallback', trigger: 'default', definition: echoFlow('flow:default') });
+  await h.createFlow(apiKey, { name: 'hola', trigger: 'Hola', definition: echoFlow('flow:hola') });
+  await h.createFlow(apiKey, { name: 'precio', trigger: 'precio', definition: echoFlow('flow:precio') });
+  await h.createFlow(apiKey, { name: 'hola amigo', trigger: 'hola amigo', definition: echoFlow('flow:hola-amigo') });
+});
+afterAll(() => h.close());
+
+let phoneCounter = 0;
+async function replyTo(text: string): Promise<string> {
+  const phone = `1555888${String(++phoneCounter).padStart(4, '0')}`;
+  await h.simulator.userSends(PHONE_NUMBER_ID, phone, { type: 'text', body: text });
+  const sent = await eventually(() => h.simulator.sent.find((message) => message.to === phone));
+  return (sent.body.text as { body: string }).body;
+}
+
+describe('trigger choice', () => {
+  it.each([
+    ['  HÓLA ', 'flow:hola'],
+    ['hola amigo', 'flow:hola-amigo'],
+    // two whole-word matches: the most recently updated flow wins
+    ['Hola, ¿cuál es el PRECIO?', 'flow:precio'],
+    ['el precio por favor', 'flow:precio'],
+    ['holanda', 'flow:hola'],
+    ['buenos días', 'flow:default'],
+  ])('%j starts %s', async (text, expected) => {
+    expect(await replyTo(text)).toBe(expected);
+  });
+});

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { NODE_TYPES, parseDefinition } from '../../../src/flows/definition.js';
+import { checkDefinition } from '../../../src/flows/check.js';
+import { edgeHandle } from '../../../src/flows/graph.js';
+import { flowJsonSchema } from '../../../src/flows/json-schema.js';
+import { EVERY_NODE } from './fixtures.js';
+
+describe('parseDefinition', () => {
+  it('accepts every node type, keeps builder keys on nodes and edges, drops unknown data keys', () => {
+    const parsed = parseDefinition({
+      nodes: EVERY_NODE,
+      edges: [{ id: 'e', source: 'start', target: 'message', targetHandle: null, animated: true }],
+      settings: { sessionTimeoutMinutes: 60, restartKeywords: ['menu'] },
+      viewport: { zoom: 1 },
+    });
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(parsed.definition.nodes.map((n) => n.type)).toEqual([...NODE_TYPES]);
+    expect(parsed.definition.nodes[0]).toMatchObject({ width: 120, selected: false, position: { x: 0, y: 0 } });
+    expect(parsed.definition.nodes[1]?.data).toEqual({ text: 'Hi {{contact.name}}' });
+    expect(parsed.definition.edges[0]).toMatchObject({ animated: true });
+  });
+
+  it('reads a missing, null or empty sourceHandle as next', () => {
+    const parsed = parseDefinition({
+      nodes: [],
+      edges: [
+        { id: '1', source: 'a', target: 'b' },
+        { id: '2', source: 'a', target: 'b', sourceHandle: null },
+        { id: '3', source: 'a', target: 'b', sourceHandle: '' },
+        { id: '4', source: 'a', target: 'b', sourceHandle: 'yes' },
+      ],
+    });
+    if (!parsed.ok) throw new Error('invalid');
+    expect(parsed.definition.edges.map(edgeHandle)).toEqual(['next', 'next', 'next', 'yes']);
+  });
+
+  it('reports problems with their path and the id of the node they are in', () => {
+    const parsed = parseDefinition({
+      nodes: [
+        { id: 'b1', type: 'buttons', data: { text: 1, buttons: [] } },
+        { id: 'm1', type: 'media', data: { mediaType: 'image', url: 'a', mediaId: 'b' } },
+        { id: 'm2', type: 'media', data: { mediaType: 'gif', url: 'a' } },
+        { id: 'g1', type: 'goto', data: {} },
+        { id: 'x1', type: 'carousel', data: {} },
+        { id: 'q1', type: 'question', data: { text: 'Q', variable: 'bad name', validation: { type: 'regex' } } },
+        { id: 'c1', type: 'condition', data: { match: 'all', rules: [{ left: 'a', op: 'eq' }] } },
+        { type: 'message', data: { text: 'no id' } },
+      ],
+      edges: [{ id: 'e1', source: 'b1' }],
+    });
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    expect(parsed.issues).toEqual([
+      { nodeId: 'b1', path: 'nodes[0].data.text', message: 'Invalid input: expected string, received number' },
+      { nodeId: 'm1', path: 'nodes[1].data', message: 'set either url or mediaId, not both' },
+      { nodeId: 'm2', path: 'nodes[2].data', message: expect.stringMatching(/^mediaType: Invalid option/) },
+      { nodeId: 'g1', path: 'nodes[3].data', message: 'set nodeId or flowId' },
+      { nodeId: 'x1', path: 'nodes[4].type', message: expect.stringMatching(/^unknown node type "carousel"; expected one of: start, message/) },
+      { nodeId: 'q1', path: 'nodes[5].data.variable', message: expect.stringMatching(/^use letters, digits/) },
+      { nodeId: 'q1', path: 'nodes[5].data.validation.pattern', message: expect.any(String) },
+      { nodeId: 'c1', path: 'nodes[6].data.rules[0].right', message: expect.any(String) },
+      { path: 'nodes[7].id', message: expect.any(String) },
+      { path: 'edges[0].target', message: 'Invalid input: expected string, received undefined' },
+    ]);
+  });
+
+  it('refuses what is not a definition at all', () => {
+    for (const input of [null, 'flow', [], { nodes: 'x', edges: [] }]) expect(parseDefinition(input).ok).toBe(false);
+  });
+});
+
+describe('checkDefinition', () => {
+  it('reports schema issues as errors with code "schema"', () => {
+    expect(checkDefinition({ nodes: [{ id: 'x', type: 'nope', data: {} }], edges: [] })).toMatchObject({
+      ok: false,
+      errors: [{ code: 'schema', nodeId: 'x', path: 'nodes[0].type' }],
+      warnings: [],
+    });
+  });
+
+  it('lints what parses', () => {
+    const result = checkDefinition({ nodes: [{ id: 'm', type: 'message', data: { text: 'x' } }], edges: [] });
+    expect(result.ok).toBe(true);
+    expect(result.errors.map((e) => e.code)).toContain('no-start-node');
+  });
+});
+
+describe('flowJsonSchema', () => {
+  it('describes every node type as JSON Schema 2020-12, as authors write it', () => {
+    const schema = flowJsonSchema();
+    expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+    const text = JSON.stringify(schema);
+    for (const type of NODE_TYPES) expect(text).toContain(`"const":"${type}"`);
+    expect(schema).toMatchObject({ type: 'object', required: ['nodes', 'edges'] });
+    expect(JSON.parse(text)).toEqual(schema);
+  });
+});
