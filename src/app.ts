@@ -6,11 +6,13 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config/index.js';
 import { resolveSecrets, type Secrets } from './config/secrets.js';
+import { createDefinitionCache } from './conversation/definitions.js';
+import { createHttpRunner } from './conversation/http-runner.js';
+import { conversationKey } from './conversation/keys.js';
+import { createTimerPoller } from './conversation/timers.js';
+import { createConversationWorker } from './conversation/worker.js';
 import { openDatabase, type Database } from './db/client.js';
 import { pendingConversations } from './db/repositories/inbox.js';
-import { createDefinitionCache } from './conversation/definitions.js';
-import { conversationKey } from './conversation/keys.js';
-import { createConversationWorker } from './conversation/worker.js';
 import { buildHttpApp } from './http/app.js';
 import { createAuthenticator } from './http/auth.js';
 import { createIngest } from './ingest/ingest.js';
@@ -18,13 +20,14 @@ import { createInboxWriter } from './ingest/inbox-writer.js';
 import { createLogger } from './observability/logger.js';
 import { createOutboxSender } from './outbox/sender.js';
 import { createInProcessQueue } from './queue/index.js';
+import { createSafeHttp } from './safe-http/index.js';
 import { createSecretBox } from './security/encryption.js';
 import { createTenantDirectory } from './tenants/directory.js';
 import { createGraphClient } from './whatsapp/graph-client.js';
 
 export interface WaflowOptions {
   log?: Logger;
-  /** Run the conversation worker and the outbox sender in this process (default true). */
+  /** Run the conversation worker, the outbox sender and the timers in this process (default true). */
   worker?: boolean;
   /** Milliseconds between scans for work whose notification was lost (default 30 s). */
   sweepIntervalMs?: number;
@@ -37,10 +40,11 @@ export interface Waflow {
   log: Logger;
   /** Starts listening; resolves with the base URL. */
   listen(): Promise<string>;
-  /** Resolves once every queued conversation and outbound message has been handled. */
-  idle(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** Concurrent conversations and contacts being sent to, per process. */
+const CONCURRENCY = 64;
 
 export async function createWaflow(config: Config, options: WaflowOptions = {}): Promise<Waflow> {
   const log = options.log ?? createLogger(config.logLevel);
@@ -49,25 +53,27 @@ export async function createWaflow(config: Config, options: WaflowOptions = {}):
   const { db } = database;
   const box = createSecretBox(secrets.encryptionKey);
   const tenants = createTenantDirectory(db, box);
-  const graph = createGraphClient(config.graph);
   const now = () => Date.now();
 
   const queue = createInProcessQueue({
-    concurrency: 64,
+    concurrency: CONCURRENCY,
     onError: (key, error) => log.error({ err: error, conversation: key }, 'conversation run failed'),
   });
+  const notify = (keys: Iterable<string>) => queue.notify(keys);
   const sender = createOutboxSender({
     db,
     tenants,
-    graph,
+    graph: createGraphClient(config.graph),
     log,
     now,
     maxAttempts: config.sending.maxAttempts,
     retryBaseMs: config.sending.retryBaseMs,
-    concurrency: 64,
+    concurrency: CONCURRENCY,
     onChanged: () => {},
     onTokenExpired: () => {},
   });
+  const safeHttp = createSafeHttp({ ...config.flowHttp, userAgent: 'waflow' });
+  const httpRunner = createHttpRunner({ db, log, now, notify, perform: (request) => safeHttp.perform(request) });
   const retryTimers = new Set<NodeJS.Timeout>();
   const worker = createConversationWorker({
     db,
@@ -77,33 +83,33 @@ export async function createWaflow(config: Config, options: WaflowOptions = {}):
     definitions: createDefinitionCache(),
     maxNodesPerStep: config.engine.maxNodesPerStep,
     onCommitted: (committed) => {
-      if (committed.queued && committed.contactId) sender.schedule([committed.contactId]);
+      if (committed.queued) sender.schedule([committed.contactId]);
+      if (committed.http.length > 0) httpRunner.run(committed.conversation, committed.http);
     },
     retryLater: (key, delayMs) => {
       const timer = setTimeout(() => {
         retryTimers.delete(timer);
-        void queue.notify([key]);
+        void notify([key]);
       }, delayMs);
       retryTimers.add(timer);
     },
   });
+  const timers = createTimerPoller({ db, log, now, notify, intervalMs: config.engine.timerPollMs });
 
-  const sweep = async () => {
-    const keys = (await pendingConversations(db)).map(conversationKey);
-    await queue.notify(keys);
-  };
+  /** Finds work whose notification was lost (a crash, a full queue): the inbox is the truth. */
+  const sweep = async () => notify((await pendingConversations(db)).map(conversationKey));
   let sweepTimer: NodeJS.Timeout | null = null;
   if (options.worker !== false) {
     queue.consume((key) => worker.drain(key));
     await sweep();
     await sender.resume();
+    timers.start();
     sweepTimer = setInterval(() => {
       sweep().catch((error: unknown) => log.warn({ err: error }, 'sweep for pending work failed'));
     }, options.sweepIntervalMs ?? 30_000);
     sweepTimer.unref();
   }
 
-  const auth = createAuthenticator(db, secrets.adminToken);
   const http = buildHttpApp({
     log,
     ready: () => database.ping(),
@@ -114,7 +120,7 @@ export async function createWaflow(config: Config, options: WaflowOptions = {}):
     },
     api: {
       db,
-      auth,
+      auth: createAuthenticator(db, secrets.adminToken),
       box,
       onUserChanged: (userId, change) => {
         tenants.invalidate();
@@ -128,33 +134,16 @@ export async function createWaflow(config: Config, options: WaflowOptions = {}):
     database,
     secrets,
     log,
-    async listen() {
-      return http.listen({ port: config.port, host: config.host });
-    },
-    async idle() {
-      // Conversations queue sends and sends settle statuses: wait until both are quiet together.
-      for (let round = 0; round < 100; round++) {
-        await queue.idle();
-        await sender.idle();
-        await new Promise((resolve) => setImmediate(resolve));
-        const [queueQuiet, senderQuiet] = await Promise.all([isQuiet(queue.idle()), isQuiet(sender.idle())]);
-        if (queueQuiet && senderQuiet) return;
-      }
-    },
+    listen: () => http.listen({ port: config.port, host: config.host }),
     async close() {
       await http.close();
+      timers.stop();
       if (sweepTimer) clearInterval(sweepTimer);
       for (const timer of retryTimers) clearTimeout(timer);
       await queue.close();
+      await httpRunner.idle();
       await sender.close();
       await database.close();
     },
   };
-}
-
-/** True when the promise is already settled (nothing was running). */
-async function isQuiet(promise: Promise<void>): Promise<boolean> {
-  const marker = Symbol('pending');
-  const winner = await Promise.race([promise.then(() => true), new Promise<symbol>((resolve) => setImmediate(() => resolve(marker)))]);
-  return winner === true;
 }

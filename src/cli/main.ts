@@ -5,6 +5,7 @@
 import { flowsCommand } from './flows.js';
 import { migrateCommand } from './migrate.js';
 import { serveCommand } from './serve.js';
+import { simulatorCommand } from './simulator.js';
 import { usersCommand } from './users.js';
 
 const USAGE = `waflow — WhatsApp Cloud API webhooks and flows
@@ -16,6 +17,7 @@ Commands:
   migrate                 apply database migrations and exit
   users create|list       manage users (tenants) directly in the database
   flows lint|schema|import  check a flow file, print the definition's JSON Schema, import a flow
+  simulator [--port 4010]   a local WhatsApp Cloud API simulator (Graph endpoints + signed webhooks)
 
 Configuration comes from the environment (see README): DATA_DIR, DATABASE_URL, PORT, …
 `;
@@ -27,6 +29,7 @@ const commands: Record<string, Command> = {
   migrate: migrateCommand,
   users: usersCommand,
   flows: flowsCommand,
+  simulator: simulatorCommand,
 };
 
 export async function main(argv: string[]): Promise<number | void> {

@@ -5,11 +5,15 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
+/** Graph API defaults, shared with the library's `sendMessage`. */
+export const GRAPH_DEFAULTS = { baseUrl: 'https://graph.facebook.com', apiVersion: 'v24.0', timeoutMs: 15_000 } as const;
+
 const commaList = z
   .string()
   .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
 
 const positiveInt = z.coerce.number().int().positive();
+const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3001),
@@ -23,9 +27,9 @@ const envSchema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
   WHATSAPP_APP_SECRET: z.string().min(1).optional(),
   WHATSAPP_VERIFY_TOKEN: z.string().min(1).optional(),
-  META_GRAPH_URL: z.url().default('https://graph.facebook.com'),
-  META_API_VERSION: z.string().regex(/^v\d+\.\d+$/, 'must look like v24.0').default('v24.0'),
-  GRAPH_TIMEOUT_MS: positiveInt.default(15_000),
+  META_GRAPH_URL: z.url().default(GRAPH_DEFAULTS.baseUrl),
+  META_API_VERSION: z.string().regex(/^v\d+\.\d+$/, 'must look like v24.0').default(GRAPH_DEFAULTS.apiVersion),
+  GRAPH_TIMEOUT_MS: positiveInt.default(GRAPH_DEFAULTS.timeoutMs),
   FRONTEND_URL: commaList.default(['http://localhost:3000']),
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   ENCRYPTION_KEY: z
@@ -37,6 +41,10 @@ const envSchema = z.object({
   ENGINE_MAX_NODES_PER_STEP: positiveInt.default(100),
   SEND_MAX_ATTEMPTS: positiveInt.default(6),
   SEND_RETRY_BASE_MS: positiveInt.default(1_000),
+  TIMER_POLL_MS: positiveInt.default(1_000),
+  FLOW_HTTP_ALLOW_PRIVATE: booleanFlag.default(false),
+  FLOW_HTTP_ALLOWED_NETWORKS: commaList.default([]),
+  FLOW_HTTP_MAX_RESPONSE_BYTES: positiveInt.default(1024 * 1024),
 });
 
 export type DatabaseTarget =
@@ -57,8 +65,10 @@ export interface Config {
   encryptionKey: Buffer | null;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   webhookBodyLimit: number;
-  engine: { maxNodesPerStep: number };
+  engine: { maxNodesPerStep: number; timerPollMs: number };
   sending: { maxAttempts: number; retryBaseMs: number };
+  /** Outbound HTTP of flows' httpRequest nodes. */
+  flowHttp: { allowPrivateNetworks: boolean; allowedNetworks: string[]; maxResponseBytes: number };
 }
 
 export class ConfigError extends Error {
@@ -89,7 +99,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     encryptionKey: e.ENCRYPTION_KEY ? Buffer.from(e.ENCRYPTION_KEY, 'hex') : null,
     logLevel: e.LOG_LEVEL,
     webhookBodyLimit: e.WEBHOOK_BODY_LIMIT_BYTES,
-    engine: { maxNodesPerStep: e.ENGINE_MAX_NODES_PER_STEP },
+    engine: { maxNodesPerStep: e.ENGINE_MAX_NODES_PER_STEP, timerPollMs: e.TIMER_POLL_MS },
     sending: { maxAttempts: e.SEND_MAX_ATTEMPTS, retryBaseMs: e.SEND_RETRY_BASE_MS },
+    flowHttp: {
+      allowPrivateNetworks: e.FLOW_HTTP_ALLOW_PRIVATE,
+      allowedNetworks: e.FLOW_HTTP_ALLOWED_NETWORKS,
+      maxResponseBytes: e.FLOW_HTTP_MAX_RESPONSE_BYTES,
+    },
   };
 }

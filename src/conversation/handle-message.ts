@@ -1,25 +1,13 @@
 /**
- * One inbound message, inside the conversation's transaction: contact upsert, routing, the
- * inbound Message row, one engine step, the session's new state and the queued replies.
+ * One inbound message, inside the conversation's transaction: contact upsert, routing to a
+ * session, the inbound Message row, and one engine step with everything it asks for.
  */
 import type { Db } from '../db/client.js';
 import { findContactByWaUserId, upsertContact, type ContactRow } from '../db/repositories/contacts.js';
 import { insertInboundMessage, type MessageRow } from '../db/repositories/messages.js';
-import { saveSessionState, startSession } from '../db/repositories/sessions.js';
-import { step } from '../engine/step.js';
-import { initialState, type EngineInput, type StepResult } from '../engine/types.js';
-import type { FlowDefinition } from '../flows/definition.js';
 import type { InboundProfile, MessageRecordData } from '../whatsapp/inbound.js';
-import type { OutboundMessage } from '../whatsapp/outbound.js';
-import type { DefinitionCache } from './definitions.js';
-import { queueOutbound } from './outbound.js';
+import { advanceSession, type AdvanceDeps, type PendingHttp } from './advance.js';
 import { routeMessage, type SessionChange } from './route-message.js';
-import { toEngineState, toSessionState } from './session-state.js';
-
-export interface MessageDeps {
-  definitions: DefinitionCache;
-  maxNodesPerStep: number;
-}
 
 export interface MessageOutcome {
   reason: string | null;
@@ -27,6 +15,7 @@ export interface MessageOutcome {
   inbound: MessageRow;
   outbound: MessageRow[];
   sessionChanges: SessionChange[];
+  http: PendingHttp[];
 }
 
 /** The wamid is already stored as a Message (e.g. written by another app): nothing to do. */
@@ -36,42 +25,33 @@ export class DuplicateMessageError extends Error {
 
 export async function handleMessage(
   tx: Db,
-  deps: MessageDeps,
+  deps: AdvanceDeps,
   userId: string,
   data: MessageRecordData,
   now: number,
 ): Promise<MessageOutcome> {
   const contact = await resolveContact(tx, userId, data.profile, new Date(data.timestamp || now));
-  const changes: SessionChange[] = [];
-  const route = await routeMessage(tx, deps.definitions, { userId, contactId: contact.id }, data.summary.text, now, changes);
+  const sessionChanges: SessionChange[] = [];
+  const route = await routeMessage(tx, deps.definitions, { userId, contactId: contact.id }, data.summary.text, now, sessionChanges);
 
   let sessionId: string | null = null;
-  let replies: OutboundMessage[] = [];
   let reason: string | null = null;
-  switch (route.kind) {
-    case 'none':
-      reason = route.reason;
-      break;
-    case 'handoff':
-      sessionId = route.session.id;
-      reason = 'session in handoff: an operator answers';
-      break;
-    case 'resume': {
-      const result = run(deps, route.definition, toEngineState(route.session), { kind: 'message', message: data.summary }, contact, now);
-      await saveSessionState(tx, route.session.id, toSessionState(result.state));
-      sessionId = route.session.id;
-      replies = sends(result);
-      if (result.state.status !== route.session.status) changes.push({ sessionId, status: result.state.status });
-      break;
-    }
-    case 'start': {
-      const result = run(deps, route.definition, initialState(), { kind: 'start', message: data.summary }, contact, now);
-      const session = await startSession(tx, contact.id, route.flow.id, route.flow.version, toSessionState(result.state));
-      sessionId = session.id;
-      replies = sends(result);
-      changes.push({ sessionId, status: result.state.status });
-      break;
-    }
+  let outbound: MessageRow[] = [];
+  let http: PendingHttp[] = [];
+  if (route.kind === 'none') {
+    reason = route.reason;
+  } else if (route.kind === 'handoff') {
+    sessionId = route.session.id;
+    reason = 'session in handoff: an operator answers';
+  } else {
+    const target =
+      route.kind === 'resume'
+        ? ({ kind: 'existing', session: route.session, definition: route.definition } as const)
+        : ({ kind: 'new', flow: route.flow, definition: route.definition } as const);
+    const input = route.kind === 'resume' ? ({ kind: 'message', message: data.summary } as const) : ({ kind: 'start', message: data.summary } as const);
+    const advanced = await advanceSession(tx, deps, contact, target, input, now);
+    ({ sessionId, outbound, http } = advanced);
+    sessionChanges.push(...advanced.sessionChanges);
   }
 
   const inbound = await insertInboundMessage(tx, {
@@ -86,27 +66,7 @@ export async function handleMessage(
     sessionId,
   });
   if (!inbound) throw new DuplicateMessageError(`a Message with wamid ${data.wamid} already exists`);
-  const outbound = await queueOutbound(tx, { userId, contactId: contact.id, sessionId }, replies);
-  return { reason, contact, inbound, outbound, sessionChanges: changes };
-}
-
-function run(
-  deps: MessageDeps,
-  definition: FlowDefinition,
-  state: ReturnType<typeof initialState>,
-  input: EngineInput,
-  contact: ContactRow,
-  now: number,
-): StepResult {
-  return step(definition, state, input, {
-    contact: { name: contact.name, phone: contact.phone },
-    now,
-    maxNodesPerStep: deps.maxNodesPerStep,
-  });
-}
-
-function sends(result: StepResult): OutboundMessage[] {
-  return result.effects.flatMap((effect) => (effect.kind === 'send' ? [effect.message] : []));
+  return { reason, contact, inbound, outbound, sessionChanges, http };
 }
 
 /** Username-only users (no phone) are found by BSUID, so their contact stays the same. */

@@ -11,13 +11,17 @@ import { outboundPreview, type OutboundMessage } from '../whatsapp/outbound.js';
 export interface Recipient {
   userId: string;
   contactId: string;
-  sessionId: string | null;
 }
 
-export async function queueOutbound(tx: Db, to: Recipient, contents: readonly OutboundMessage[]): Promise<MessageRow[]> {
+export interface Reply {
+  sessionId: string | null;
+  content: OutboundMessage;
+}
+
+export async function queueOutbound(tx: Db, to: Recipient, replies: readonly Reply[]): Promise<MessageRow[]> {
   const rows = await insertMessages(
     tx,
-    contents.map((content) => ({
+    replies.map(({ sessionId, content }) => ({
       direction: 'outbound',
       type: content.type,
       content: outboundPreview(content),
@@ -25,7 +29,7 @@ export async function queueOutbound(tx: Db, to: Recipient, contents: readonly Ou
       status: 'Pending',
       contactId: to.contactId,
       userId: to.userId,
-      sessionId: to.sessionId,
+      sessionId,
     })),
   );
   await enqueueOutbox(

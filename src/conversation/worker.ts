@@ -10,23 +10,27 @@ import { lockKey, nextPendingEvent, settleEvent, type InboundEventRow, type Inbo
 import type { MessageRow } from '../db/repositories/messages.js';
 import type { Tenant, TenantDirectory } from '../tenants/directory.js';
 import type { MessageRecordData, StatusRecordData } from '../whatsapp/inbound.js';
-import { DuplicateMessageError, handleMessage, type MessageDeps } from './handle-message.js';
-import { parseConversationKey } from './keys.js';
+import type { AdvanceDeps, PendingHttp } from './advance.js';
+import { DuplicateMessageError, handleMessage } from './handle-message.js';
+import { parseConversationKey, type ConversationRef } from './keys.js';
 import type { SessionChange } from './route-message.js';
+import { SESSION_EVENT_KINDS, handleSessionEvent } from './session-events.js';
 import { applyStatus } from './statuses.js';
 
-/** What a committed event changed: the sender and the realtime bus act on it after commit. */
+/** What a committed event changed: the sender, HTTP runner and realtime bus act on it after commit. */
 export interface Committed {
-  contactId: string | null;
-  userId: string | null;
+  conversation: ConversationRef;
+  contactId: string;
+  userId: string;
   messages: MessageRow[];
   statusChanges: MessageRow[];
   sessionChanges: SessionChange[];
+  http: PendingHttp[];
   /** Outbound messages were queued for this contact. */
   queued: boolean;
 }
 
-export interface WorkerDeps extends MessageDeps {
+export interface WorkerDeps extends AdvanceDeps {
   db: Db;
   tenants: TenantDirectory;
   log: Logger;
@@ -52,22 +56,23 @@ export interface ConversationWorker {
 export function createConversationWorker(deps: WorkerDeps): ConversationWorker {
   const failures = new Map<number, number>();
 
-  const handle = async (tx: Db, event: InboundEventRow, tenant: Tenant | null): Promise<Settled> => {
+  const handle = async (tx: Db, event: InboundEventRow, tenant: Tenant | null, conversation: ConversationRef): Promise<Settled> => {
     if (!tenant) {
       return { state: 'ignored', reason: `no user owns phone_number_id ${event.phoneNumberId}`, committed: null };
     }
     const now = deps.now();
+    const base = { conversation, userId: tenant.id, messages: [], statusChanges: [], sessionChanges: [], http: [], queued: false };
     if (event.kind === 'message') {
       const outcome = await handleMessage(tx, deps, tenant.id, event.payload as MessageRecordData, now);
       return {
         state: 'done',
         reason: outcome.reason,
         committed: {
+          ...base,
           contactId: outcome.contact.id,
-          userId: tenant.id,
           messages: [outcome.inbound, ...outcome.outbound],
-          statusChanges: [],
           sessionChanges: outcome.sessionChanges,
+          http: outcome.http,
           queued: outcome.outbound.length > 0,
         },
       };
@@ -76,40 +81,39 @@ export function createConversationWorker(deps: WorkerDeps): ConversationWorker {
       const result = await applyStatus(tx, tenant.id, event.payload as StatusRecordData, new Date(now));
       switch (result.kind) {
         case 'applied':
-          return {
-            state: 'done',
-            reason: null,
-            committed: {
-              contactId: result.message.contactId,
-              userId: tenant.id,
-              messages: [],
-              statusChanges: [result.message],
-              sessionChanges: [],
-              queued: false,
-            },
-          };
+          return { state: 'done', reason: null, committed: { ...base, contactId: result.message.contactId, statusChanges: [result.message] } };
         case 'stale':
           return { state: 'done', reason: `not forward: message is ${result.current}`, committed: null };
         case 'unknown':
           return { state: 'unmatched', reason: 'no message with this wamid yet', committed: null };
       }
     }
+    if (SESSION_EVENT_KINDS.some((kind) => kind === event.kind)) {
+      const outcome = await handleSessionEvent(tx, deps, tenant.id, event.kind, event.payload, now);
+      if (outcome.kind === 'skipped') return { state: 'ignored', reason: outcome.reason, committed: null };
+      const { outbound, sessionChanges, http } = outcome.advanced;
+      return {
+        state: 'done',
+        reason: null,
+        committed: { ...base, contactId: outcome.contactId, messages: outbound, sessionChanges, http, queued: outbound.length > 0 },
+      };
+    }
     return { state: 'ignored', reason: `unknown event kind ${event.kind}`, committed: null };
   };
 
   /** One event in one transaction; false when the conversation has nothing left. */
   const processNext = async (key: string): Promise<boolean> => {
-    const ref = parseConversationKey(key);
+    const conversation = parseConversationKey(key);
     let current: InboundEventRow | undefined;
     try {
       // Looked up before the transaction: the embedded database runs one transaction at a time,
       // so a lookup outside it from inside it would wait forever.
-      const tenant = await deps.tenants.byPhoneNumberId(ref.phoneNumberId);
+      const tenant = await deps.tenants.byPhoneNumberId(conversation.phoneNumberId);
       const settled = await deps.db.transaction(async (tx) => {
         await lockKey(tx, `conversation:${key}`);
-        current = await nextPendingEvent(tx, ref.phoneNumberId, ref.contactKey);
+        current = await nextPendingEvent(tx, conversation.phoneNumberId, conversation.contactKey);
         if (!current) return null;
-        const result = await handle(tx, current, tenant);
+        const result = await handle(tx, current, tenant, conversation);
         await settleEvent(tx, current.id, result.state, result.reason);
         return result;
       });

@@ -26,6 +26,11 @@ export interface FaultSettings {
   duplicateStatusRate?: number;
   /** Order in which a message's status webhooks are delivered. */
   statusOrder?: StatusOrder;
+  /**
+   * Deliver a message's status webhooks before answering its send, as when Meta's webhook
+   * overtakes the API response: the receiver sees statuses for a wamid it does not know yet.
+   */
+  statusesBeforeAnswer?: boolean;
 }
 
 export type StatusOrder = 'ordered' | 'reversed' | 'shuffled';
@@ -47,6 +52,10 @@ export class Faults {
 
   get latencyMs(): number {
     return this.#settings.latencyMs ?? 0;
+  }
+
+  get statusesBeforeAnswer(): boolean {
+    return this.#settings.statusesBeforeAnswer ?? false;
   }
 
   /** How the next send fails, or null when it succeeds. */

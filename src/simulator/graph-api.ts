@@ -26,6 +26,8 @@ export interface GraphApiDeps {
   baseUrl(): string;
   /** Called after a send was accepted and answered. */
   onAccepted(message: SentMessage): void;
+  /** Delivers an accepted message's status webhooks at once (before its send is answered). */
+  deliverStatusesNow(message: SentMessage): Promise<void>;
 }
 
 const VERSION = String.raw`v\d+(?:\.\d+)?`;
@@ -54,12 +56,14 @@ export function graphApi(deps: GraphApiDeps): RequestListener {
     }
   }
 
-  function accept(response: ServerResponse, phoneNumberId: string, to: string, body: SentMessage['body']): void {
+  async function accept(response: ServerResponse, phoneNumberId: string, to: string, body: SentMessage['body']): Promise<void> {
     const sent: SentMessage = { phoneNumberId, to, wamid: newWamid(), body, time: Date.now() };
     deps.recorder.record({ kind: 'sent', message: sent });
+    const early = deps.faults.statusesBeforeAnswer;
+    if (early) await deps.deliverStatusesNow(sent);
     const contact = isUserId(to) ? { input: to, user_id: to } : { input: to, wa_id: to.replace(/\D/g, '') };
     sendJson(response, 200, { messaging_product: 'whatsapp', contacts: [contact], messages: [{ id: sent.wamid }] });
-    deps.onAccepted(sent);
+    if (!early) deps.onAccepted(sent);
   }
 
   async function postMessages(

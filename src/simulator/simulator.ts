@@ -2,7 +2,8 @@
  * A fake WhatsApp Cloud API on a real HTTP port: the Graph endpoints waflow calls, the
  * signed status webhooks that follow a send, and users who send messages.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
+import { CONTROL_PREFIX, controlApi } from './control-api.js';
 import { Faults, type FaultSettings } from './faults.js';
 import { graphApi, type RegisteredNumber } from './graph-api.js';
 import { MediaStore } from './media.js';
@@ -118,15 +119,18 @@ export class Simulator {
       happyPath: options.statuses ?? DEFAULTS.statuses,
     });
     let url = '';
-    const server = createServer(
-      graphApi({
-        numbers,
-        faults,
-        recorder,
-        media,
-        baseUrl: () => url,
-        onAccepted: (message) => statuses.schedule(message),
-      }),
+    let control: RequestListener = (_request, response) => response.writeHead(503).end();
+    const graph = graphApi({
+      numbers,
+      faults,
+      recorder,
+      media,
+      baseUrl: () => url,
+      onAccepted: (message) => statuses.schedule(message),
+      deliverStatusesNow: (message) => statuses.deliverAll(message),
+    });
+    const server = createServer((request, response) =>
+      (request.url?.startsWith(CONTROL_PREFIX) ? control : graph)(request, response),
     );
     const host = options.host ?? DEFAULTS.host;
     await new Promise<void>((resolve, reject) => {
@@ -141,6 +145,13 @@ export class Simulator {
     url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
     const simulator = new Simulator({ url, server, numbers, faults, recorder, media, sender, statuses });
     for (const [id, phone] of Object.entries(options.phoneNumbers ?? {})) simulator.addPhoneNumber(id, phone);
+    control = controlApi({
+      defaultPhoneNumberId: () => numbers.keys().next().value,
+      userSends: (phoneNumberId, from, message, sendOptions) => simulator.userSends(phoneNumberId, from, message, sendOptions),
+      get sent() {
+        return simulator.sent;
+      },
+    });
     return simulator;
   }
 

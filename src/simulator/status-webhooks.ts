@@ -33,21 +33,44 @@ const DEFAULT_FAILURE_CODE = 131026;
 export class StatusWebhooks {
   readonly #options: StatusWebhooksOptions;
   readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #waiting = new Set<(go: boolean) => void>();
 
   constructor(options: StatusWebhooksOptions) {
     this.#options = options;
   }
 
-  /** Plans and schedules the status webhooks of a message that was just accepted. */
+  /**
+   * Plans and delivers the status webhooks of a message that was just accepted, spaced by the
+   * delay and one after another (each POST answered before the next), so the planned order is
+   * the order the receiver sees.
+   */
   schedule(message: SentMessage): void {
     const { statuses, failureCode } = this.#options.faults.statusPlan(this.#options.happyPath);
-    statuses.forEach((status, index) => {
+    void (async () => {
+      for (const status of statuses) {
+        if (!(await this.#pause())) return;
+        await this.deliver(message, status, failureCode ?? undefined);
+      }
+    })();
+  }
+
+  /** Waits the delay; false when the simulator stopped meanwhile. */
+  #pause(): Promise<boolean> {
+    return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.#timers.delete(timer);
-        void this.deliver(message, status, failureCode ?? undefined);
-      }, this.#options.delayMs * (index + 1));
+        this.#waiting.delete(resolve);
+        resolve(true);
+      }, this.#options.delayMs);
       this.#timers.add(timer);
+      this.#waiting.add(resolve);
     });
+  }
+
+  /** Delivers a just-accepted message's status webhooks now, one after another. */
+  async deliverAll(message: SentMessage): Promise<void> {
+    const { statuses, failureCode } = this.#options.faults.statusPlan(this.#options.happyPath);
+    for (const status of statuses) await this.deliver(message, status, failureCode ?? undefined);
   }
 
   /** Sends one status webhook now; `errorCode` applies to `failed`. */
@@ -70,5 +93,7 @@ export class StatusWebhooks {
   cancelAll(): void {
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
+    for (const stop of this.#waiting) stop(false);
+    this.#waiting.clear();
   }
 }

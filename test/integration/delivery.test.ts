@@ -127,6 +127,22 @@ describe('statuses', () => {
     await eventually(async () => (await statusOf(reply.wamid))?.status === 'Read');
   });
 
+  it('applies statuses that arrive before the send was answered, once the wamid is recorded', async () => {
+    h.simulator.setFaults({ statusesBeforeAnswer: true });
+    const phone = '15551110013';
+    await h.simulator.postWebhook(textWebhook([{ from: phone, wamid: wamid('early'), body: 'echo early' }]));
+    const reply = await eventually(() => sentTo(phone)[0]);
+    await eventually(async () => (await statusOf(reply.wamid))?.status === 'Read');
+    h.simulator.setFaults({});
+    const early = await queryRows<{ state: string; reason: string | null }>(
+      h,
+      sql`select state, reason from inbound_events where wamid = ${reply.wamid} and kind = 'status'`,
+    );
+    expect(early).toHaveLength(3);
+    expect(early.every((event) => event.state === 'done')).toBe(true);
+    expect(early.some((event) => event.reason === 'applied once the wamid was recorded')).toBe(true);
+  });
+
   it('keeps a status for an unknown wamid as unmatched and answers 200', async () => {
     const id = wamid('orphan');
     expect((await h.simulator.postWebhook(statusWebhook([{ wamid: id, status: 'delivered', recipient: '15551110012' }]))).status).toBe(200);

@@ -1,7 +1,7 @@
-import { and, desc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, lte } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { newId } from '../ids.js';
-import { contacts, flows, sessions } from '../schema.js';
+import { contacts, flows, sessions, users } from '../schema.js';
 import type { FlowCandidate } from './flows.js';
 
 export type SessionRow = typeof sessions.$inferSelect;
@@ -81,24 +81,52 @@ export async function listSessions(db: Db, userId: string, contactId: string | n
 export interface DueTimer {
   sessionId: string;
   dueAt: Date;
-  contactId: string;
-  phone: string;
-  userId: string;
+  phoneNumberId: string | null;
+  contactKey: string;
 }
 
-/** Sessions whose stored timer is due: the timer poller turns each into an inbox event. */
-export async function dueTimers(db: Db, now: Date, limit: number): Promise<DueTimer[]> {
-  return db
+/**
+ * Takes the timers due by `now` (oldest first) and clears their `nextTimerAt`, so each is
+ * claimed once; rows another poller is claiming are skipped.
+ */
+export async function claimDueTimers(db: Db, now: Date, limit: number): Promise<DueTimer[]> {
+  const due = await db
     .select({
       sessionId: sessions.id,
-      dueAt: sql<Date>`${sessions.nextTimerAt}`.mapWith(sessions.nextTimerAt),
-      contactId: sessions.contactId,
-      phone: contacts.phone,
-      userId: contacts.userId,
+      dueAt: sessions.nextTimerAt,
+      phoneNumberId: users.metaPhoneNumberId,
+      contactKey: contacts.phone,
     })
     .from(sessions)
     .innerJoin(contacts, eq(contacts.id, sessions.contactId))
+    .innerJoin(users, eq(users.id, contacts.userId))
     .where(lte(sessions.nextTimerAt, now))
     .orderBy(sessions.nextTimerAt)
-    .limit(limit);
+    .limit(limit)
+    .for('update', { of: sessions, skipLocked: true });
+  if (due.length === 0) return [];
+  await db
+    .update(sessions)
+    .set({ nextTimerAt: null })
+    .where(inArray(sessions.id, due.map((row) => row.sessionId)));
+  return due.flatMap((row) => (row.dueAt ? [{ ...row, dueAt: row.dueAt }] : []));
+}
+
+/** A session with its contact and flow, if it belongs to the user. */
+export async function findSessionForUser(
+  db: Db,
+  sessionId: string,
+  userId: string,
+): Promise<{ session: SessionRow; contact: typeof contacts.$inferSelect; flow: FlowCandidate } | undefined> {
+  const [row] = await db
+    .select({
+      session: sessions,
+      contact: contacts,
+      flow: { id: flows.id, trigger: flows.trigger, version: flows.version, updatedAt: flows.updatedAt },
+    })
+    .from(sessions)
+    .innerJoin(contacts, eq(contacts.id, sessions.contactId))
+    .innerJoin(flows, eq(flows.id, sessions.flowId))
+    .where(and(eq(sessions.id, sessionId), eq(contacts.userId, userId)));
+  return row;
 }

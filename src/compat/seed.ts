@@ -1,0 +1,118 @@
+/**
+ * The seed's library API, for code that shares this codebase: `executeFlow(session, text,
+ * sendMessage, metadata)` runs one step of a session's flow and sends its messages through the
+ * given function; `FlowSendMessageError` carries an HTTP-like `status` (401 when Meta says the
+ * token expired). The service itself does not use this path: its worker records every message
+ * before sending and retries; this is the direct, synchronous equivalent.
+ */
+import { GRAPH_DEFAULTS } from '../config/index.js';
+import { toEngineState, toSessionState } from '../conversation/session-state.js';
+import type { SessionState } from '../db/repositories/sessions.js';
+import { step } from '../engine/step.js';
+import { parseDefinition } from '../flows/definition.js';
+import type { InboundSummary } from '../whatsapp/inbound.js';
+import { GraphApiError, describeGraphError } from '../whatsapp/errors.js';
+import { createGraphClient } from '../whatsapp/graph-client.js';
+import type { OutboundMessage } from '../whatsapp/outbound.js';
+
+/** The session as the seed loads it (Prisma `include: { flow, contact }`). */
+export interface SeedSession {
+  id: string;
+  status: string;
+  currentNodeId: string | null;
+  context: unknown;
+  flow: { definition: unknown; userId: string; name: string };
+  contact: { phone: string; name?: string | null };
+}
+
+export interface SeedMetadata {
+  type?: string;
+  rawText?: string;
+  interactive: { type: string; id?: string; title?: string } | null;
+}
+
+export type SendMessage = (to: string, message: OutboundMessage) => Promise<unknown>;
+
+export class FlowSendMessageError extends Error {
+  override name = 'FlowSendMessageError';
+  constructor(
+    message: string,
+    /** HTTP-like status: 401 when the access token expired (Meta code 190). */
+    readonly status: number,
+    /** Meta's error code, when Meta gave one. */
+    readonly code: number | null,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export interface ExecuteFlowOptions {
+  now?: number;
+  maxNodesPerStep?: number;
+}
+
+/** Runs one step and returns the session's new state; the caller saves it. */
+export async function executeFlow(
+  session: SeedSession,
+  text: string | null,
+  sendMessage: SendMessage,
+  metadata: SeedMetadata,
+  options: ExecuteFlowOptions = {},
+): Promise<SessionState> {
+  const parsed = parseDefinition(session.flow.definition);
+  if (!parsed.ok) throw new Error(`flow "${session.flow.name}" is invalid: ${parsed.issues.map((i) => i.message).join('; ')}`);
+  const state = toEngineState(session);
+  const message = summaryOf(text, metadata);
+  const result = step(parsed.definition, state, state.currentNodeId === null ? { kind: 'start', message } : { kind: 'message', message }, {
+    contact: { name: session.contact.name ?? null, phone: session.contact.phone },
+    now: options.now ?? Date.now(),
+    maxNodesPerStep: options.maxNodesPerStep ?? 100,
+  });
+  for (const effect of result.effects) {
+    if (effect.kind !== 'send') continue;
+    try {
+      await sendMessage(session.contact.phone, effect.message);
+    } catch (error) {
+      throw toFlowSendMessageError(error);
+    }
+  }
+  return toSessionState(result.state);
+}
+
+function summaryOf(text: string | null, metadata: SeedMetadata): InboundSummary {
+  const interactive = metadata.interactive;
+  const reply =
+    interactive?.id !== undefined
+      ? { kind: interactive.type === 'list_reply' ? ('list_reply' as const) : ('button_reply' as const), id: interactive.id, title: interactive.title ?? '' }
+      : null;
+  return { type: metadata.type ?? 'text', text: text ?? metadata.rawText ?? reply?.title ?? null, reply, replyTo: null };
+}
+
+function toFlowSendMessageError(error: unknown): FlowSendMessageError {
+  if (error instanceof FlowSendMessageError) return error;
+  if (error instanceof GraphApiError) {
+    const status = error.code === 190 ? 401 : (error.httpStatus ?? 503);
+    return new FlowSendMessageError(describeGraphError(error), status, error.code, { cause: error });
+  }
+  return new FlowSendMessageError(error instanceof Error ? error.message : String(error), 500, null, { cause: error });
+}
+
+export interface SendCredentials {
+  phoneNumberId: string;
+  accessToken: string;
+  /** Defaults: GRAPH_DEFAULTS. */
+  graphUrl?: string;
+  apiVersion?: string;
+  timeoutMs?: number;
+}
+
+/** Sends one message through the Graph API; throws GraphApiError (typed, with `retry`). */
+export async function sendMessage(credentials: SendCredentials, to: string, message: OutboundMessage): Promise<{ wamid: string }> {
+  const client = createGraphClient({
+    baseUrl: credentials.graphUrl ?? GRAPH_DEFAULTS.baseUrl,
+    apiVersion: credentials.apiVersion ?? GRAPH_DEFAULTS.apiVersion,
+    timeoutMs: credentials.timeoutMs ?? GRAPH_DEFAULTS.timeoutMs,
+  });
+  return client.send(credentials.phoneNumberId, credentials.accessToken, to, message);
+}

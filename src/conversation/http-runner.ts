@@ -1,0 +1,52 @@
+/**
+ * Performs the HTTP requests flows asked for, after the step that asked was committed, and puts
+ * each result in the conversation's inbox as an `http` event. If the process dies before the
+ * result is stored, the session's wait timer leaves the node by `error`: nothing wedges.
+ */
+import type { Logger } from 'pino';
+import type { Db } from '../db/client.js';
+import { insertInboundEvents } from '../db/repositories/inbox.js';
+import type { HttpRequestSpec, HttpResult } from '../engine/types.js';
+import type { PendingHttp } from './advance.js';
+import { conversationKey, type ConversationRef } from './keys.js';
+import { httpResultEvent } from './session-events.js';
+
+export interface HttpRunnerDeps {
+  db: Db;
+  log: Logger;
+  now(): number;
+  perform(request: HttpRequestSpec): Promise<HttpResult>;
+  notify(keys: Iterable<string>): Promise<void>;
+}
+
+export interface HttpRunner {
+  run(conversation: ConversationRef, requests: readonly PendingHttp[]): void;
+  /** Resolves when no request is in flight. */
+  idle(): Promise<void>;
+}
+
+export function createHttpRunner(deps: HttpRunnerDeps): HttpRunner {
+  const inFlight = new Set<Promise<void>>();
+
+  const runOne = async (conversation: ConversationRef, pending: PendingHttp) => {
+    const result = await deps.perform(pending.request);
+    await insertInboundEvents(deps.db, [httpResultEvent(conversation, pending, result, new Date(deps.now()))]);
+    await deps.notify([conversationKey(conversation)]);
+  };
+
+  return {
+    run(conversation, requests) {
+      for (const pending of requests) {
+        const task = runOne(conversation, pending)
+          .catch((error: unknown) =>
+            deps.log.warn({ err: error, sessionId: pending.sessionId, nodeId: pending.nodeId }, 'flow HTTP result not stored; the wait timer will end it'),
+          )
+          .finally(() => inFlight.delete(task));
+        inFlight.add(task);
+      }
+    },
+    async idle() {
+      while (inFlight.size > 0) await Promise.all(inFlight);
+    },
+  };
+}

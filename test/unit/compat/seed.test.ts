@@ -1,0 +1,53 @@
+/** The seed's executeFlow API, sending through the simulator over real HTTP. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FlowSendMessageError, executeFlow, sendMessage, type SeedSession } from '../../../src/compat/seed.js';
+import { startSimulator, type Simulator } from '../../../src/simulator/index.js';
+import { menuFlow } from '../../fixtures/flows.js';
+
+const PNID = '4242';
+const TOKEN = 'EAAG-compat';
+let simulator: Simulator;
+
+beforeAll(async () => {
+  simulator = await startSimulator({ appSecret: 's', phoneNumbers: { [PNID]: { accessToken: TOKEN } }, statuses: [] });
+});
+afterAll(() => simulator.close());
+
+const session = (overrides: Partial<SeedSession> = {}): SeedSession => ({
+  id: 's1',
+  status: 'Active',
+  currentNodeId: null,
+  context: {},
+  flow: { definition: menuFlow, userId: 'u1', name: 'Menu' },
+  contact: { phone: '15559990001', name: 'Zoe' },
+  ...overrides,
+});
+
+const send = (token = TOKEN) => (to: string, message: Parameters<typeof sendMessage>[2]) =>
+  sendMessage({ phoneNumberId: PNID, accessToken: token, graphUrl: simulator.url }, to, message);
+
+describe('executeFlow', () => {
+  it('starts a session, sends its messages and returns the paused state', async () => {
+    const state = await executeFlow(session(), 'hola', send(), { type: 'text', rawText: 'hola', interactive: null });
+    expect(state).toMatchObject({ status: 'Paused', currentNodeId: 'menu' });
+    const bodies = simulator.sent.filter((m) => m.to === '15559990001').map((m) => m.body);
+    expect(bodies[0]).toMatchObject({ type: 'text', text: { body: 'Hi Zoe! Welcome.' } });
+    expect(bodies[1]).toMatchObject({ type: 'interactive', interactive: { type: 'button' } });
+  });
+
+  it('resumes on an interactive reply given as the seed metadata', async () => {
+    const paused = await executeFlow(session({ contact: { phone: '15559990002' } }), 'hi', send(), { interactive: null });
+    const next = await executeFlow(session({ ...paused, contact: { phone: '15559990002' } }), null, send(), {
+      type: 'interactive',
+      interactive: { type: 'button_reply', id: 'other', title: 'Something else' },
+    });
+    expect(next.status).toBe('Completed');
+    expect(simulator.sent.filter((m) => m.to === '15559990002').at(-1)!.body).toMatchObject({ text: { body: 'Bye!' } });
+  });
+
+  it('throws FlowSendMessageError with status 401 when the token is invalid (190)', async () => {
+    const error = await executeFlow(session(), 'hi', send('EAAG-wrong'), { interactive: null }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FlowSendMessageError);
+    expect(error).toMatchObject({ status: 401, code: 190 });
+  });
+});
