@@ -20,6 +20,7 @@ import { createInboxWriter } from './ingest/inbox-writer.js';
 import { createLogger } from './observability/logger.js';
 import { createOutboxSender } from './outbox/sender.js';
 import { createInProcessQueue } from './queue/index.js';
+import type { RealtimePublisher } from './realtime/events.js';
 import { createSafeHttp } from './safe-http/index.js';
 import { createSecretBox } from './security/encryption.js';
 import { createTenantDirectory } from './tenants/directory.js';
@@ -60,6 +61,7 @@ export async function createWaflow(config: Config, options: WaflowOptions = {}):
     onError: (key, error) => log.error({ err: error, conversation: key }, 'conversation run failed'),
   });
   const notify = (keys: Iterable<string>) => queue.notify(keys);
+  const publisher: RealtimePublisher = { publish: () => {}, typing: () => {} };
   const sender = createOutboxSender({
     db,
     tenants,
@@ -69,7 +71,7 @@ export async function createWaflow(config: Config, options: WaflowOptions = {}):
     maxAttempts: config.sending.maxAttempts,
     retryBaseMs: config.sending.retryBaseMs,
     concurrency: CONCURRENCY,
-    onChanged: () => {},
+    publisher,
     onTokenExpired: () => {},
   });
   const safeHttp = createSafeHttp({ ...config.flowHttp, userAgent: 'waflow' });
@@ -82,7 +84,8 @@ export async function createWaflow(config: Config, options: WaflowOptions = {}):
     now,
     definitions: createDefinitionCache(),
     maxNodesPerStep: config.engine.maxNodesPerStep,
-    onCommitted: (committed) => {
+    onCommitted: (committed, events) => {
+      publisher.publish(events);
       if (committed.queued) sender.schedule([committed.contactId]);
       if (committed.http.length > 0) httpRunner.run(committed.conversation, committed.http);
     },

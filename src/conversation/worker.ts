@@ -7,7 +7,9 @@
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
 import { lockKey, nextPendingEvent, settleEvent, type InboundEventRow, type InboundEventState } from '../db/repositories/inbox.js';
+import { recordEvents } from '../db/repositories/events.js';
 import type { MessageRow } from '../db/repositories/messages.js';
+import { messageNew, messageStatus, sessionUpdated, type NewRealtimeEvent, type RealtimeEvent } from '../realtime/events.js';
 import type { Tenant, TenantDirectory } from '../tenants/directory.js';
 import type { MessageRecordData, StatusRecordData } from '../whatsapp/inbound.js';
 import type { AdvanceDeps, PendingHttp } from './advance.js';
@@ -35,7 +37,8 @@ export interface WorkerDeps extends AdvanceDeps {
   tenants: TenantDirectory;
   log: Logger;
   now(): number;
-  onCommitted(committed: Committed): void;
+  /** After commit, with the realtime events stored in the same transaction. */
+  onCommitted(committed: Committed, events: readonly RealtimeEvent[]): void;
   /** Try this conversation again later (after a transient failure). */
   retryLater(key: string, delayMs: number): void;
 }
@@ -115,11 +118,12 @@ export function createConversationWorker(deps: WorkerDeps): ConversationWorker {
         if (!current) return null;
         const result = await handle(tx, current, tenant, conversation);
         await settleEvent(tx, current.id, result.state, result.reason);
-        return result;
+        const events = result.committed ? await recordEvents(tx, eventsOf(result.committed)) : [];
+        return { ...result, events };
       });
       if (!settled) return false;
       failures.delete(current!.id);
-      if (settled.committed) deps.onCommitted(settled.committed);
+      if (settled.committed) deps.onCommitted(settled.committed, settled.events);
       return true;
     } catch (error) {
       try {
@@ -154,4 +158,13 @@ export function createConversationWorker(deps: WorkerDeps): ConversationWorker {
       while (await processNext(key));
     },
   };
+}
+
+/** The console's view of a committed change: new messages, status moves, session changes. */
+function eventsOf(committed: Committed): NewRealtimeEvent[] {
+  return [
+    ...committed.messages.map(messageNew),
+    ...committed.statusChanges.map(messageStatus),
+    ...committed.sessionChanges.map((change) => sessionUpdated(committed.userId, committed.contactId, change)),
+  ];
 }

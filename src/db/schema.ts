@@ -209,3 +209,21 @@ export const apiKeys = pgTable('api_keys', {
   active: boolean('active').notNull().default(true),
   createdAt: ourTime('created_at').notNull().defaultNow(),
 });
+
+/**
+ * The realtime log: every change an operator console shows, written in the same transaction as
+ * the change, then fanned out. `id` is the event's sequence number: increasing, so a client that
+ * reconnects asks for what came after the last one it saw.
+ */
+export const events = pgTable(
+  'events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    userId: text('user_id').notNull(),
+    contactId: text('contact_id'),
+    type: text('type').notNull(),
+    payload: jsonb('payload').notNull(),
+    createdAt: ourTime('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('events_user_id_idx').on(t.userId, t.id)],
+);

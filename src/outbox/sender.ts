@@ -7,7 +7,8 @@
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
 import { lockKey } from '../db/repositories/inbox.js';
-import { markMessageSent, markMessagesFailed, type MessageRow } from '../db/repositories/messages.js';
+import { recordEvents } from '../db/repositories/events.js';
+import { markMessageSent, markMessagesFailed } from '../db/repositories/messages.js';
 import {
   contactsWithQueuedMessages,
   deferOutbox,
@@ -19,8 +20,8 @@ import {
 import { setSessionStatus } from '../db/repositories/sessions.js';
 import { markTokenExpired } from '../db/repositories/users.js';
 import { applyEarlyStatuses, wamidLockKey } from '../conversation/statuses.js';
-import type { SessionChange } from '../conversation/route-message.js';
 import { createKeyedRunner } from '../queue/keyed-runner.js';
+import { messageStatus, sessionUpdated, type RealtimePublisher } from '../realtime/events.js';
 import type { Tenant, TenantDirectory } from '../tenants/directory.js';
 import { GraphApiError, describeGraphError, isTokenError } from '../whatsapp/errors.js';
 import type { GraphClient } from '../whatsapp/graph-client.js';
@@ -36,8 +37,8 @@ export interface SenderDeps {
   maxAttempts: number;
   retryBaseMs: number;
   concurrency: number;
-  /** Messages whose status changed (sent, failed) and sessions that errored, after commit. */
-  onChanged(change: { userId: string; contactId: string; messages: MessageRow[]; sessionChanges: SessionChange[] }): void;
+  /** Realtime: events committed with a send's outcome, and the typing indicator. */
+  publisher: RealtimePublisher;
   onTokenExpired(userId: string): void;
 }
 
@@ -69,19 +70,29 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
     timers.set(contactId, timer);
   };
 
+  /** Sends the contact's queue; the typing indicator is on while it does (never left stuck). */
   const drain = async (contactId: string): Promise<void> => {
-    for (;;) {
-      const item = await headOfQueue(deps.db, contactId);
-      if (!item) return;
-      const wait = item.nextAttemptAt.getTime() - deps.now();
-      if (wait > 0) return later(contactId, wait);
-      const tenant = await deps.tenants.byId(item.userId);
-      if (!tenant) {
-        await fail(item, 'the user that owns this message no longer exists');
-        continue;
+    let typingFor: string | null = null;
+    try {
+      for (;;) {
+        const item = await headOfQueue(deps.db, contactId);
+        if (!item) return;
+        const wait = item.nextAttemptAt.getTime() - deps.now();
+        if (wait > 0) return later(contactId, wait);
+        const tenant = await deps.tenants.byId(item.userId);
+        if (!tenant) {
+          await fail(item, 'the user that owns this message no longer exists');
+          continue;
+        }
+        if (tenant.tokenExpiredAt) return; // resumed by resume(userId) once the token is replaced
+        if (typingFor === null) {
+          typingFor = tenant.id;
+          deps.publisher.typing(tenant.id, contactId, true);
+        }
+        if (!(await sendOne(tenant, item))) return;
       }
-      if (tenant.tokenExpiredAt) return; // resumed by resume(userId) once the token is replaced
-      if (!(await sendOne(tenant, item))) return;
+    } finally {
+      if (typingFor !== null) deps.publisher.typing(typingFor, contactId, false);
     }
   };
 
@@ -95,14 +106,14 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
       return onSendError(tenant, item, error);
     }
     const at = new Date(deps.now());
-    const changed = await deps.db.transaction(async (tx) => {
+    const events = await deps.db.transaction(async (tx) => {
       await lockKey(tx, wamidLockKey(wamid));
       const sent = await markMessageSent(tx, item.messageId, wamid, at);
       await removeOutbox(tx, [item.outboxId]);
       const early = await applyEarlyStatuses(tx, tenant.id, wamid, at);
-      return [...(sent ? [sent] : []), ...early];
+      return recordEvents(tx, [...(sent ? [sent] : []), ...early].map(messageStatus));
     });
-    deps.onChanged({ userId: tenant.id, contactId: item.contactId, messages: changed, sessionChanges: [] });
+    deps.publisher.publish(events);
     return true;
   };
 
@@ -130,7 +141,7 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
   /** The message fails; its session errors and the rest of that session's queue is cancelled. */
   const fail = async (item: OutboxItem, reason: string) => {
     const at = new Date(deps.now());
-    const result = await deps.db.transaction(async (tx) => {
+    const events = await deps.db.transaction(async (tx) => {
       const queued = item.sessionId ? await queuedForSession(tx, item.sessionId) : [];
       const others = queued.filter((row) => row.outboxId !== item.outboxId);
       const failed = [
@@ -139,15 +150,11 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
       ];
       await removeOutbox(tx, [item.outboxId, ...others.map((row) => row.outboxId)]);
       if (item.sessionId) await setSessionStatus(tx, item.sessionId, 'Errored');
-      return failed;
+      const errored = item.sessionId ? [sessionUpdated(item.userId, item.contactId, { sessionId: item.sessionId, status: 'Errored' })] : [];
+      return recordEvents(tx, [...failed.map(messageStatus), ...errored]);
     });
     deps.log.warn({ messageId: item.messageId, reason }, 'message failed');
-    deps.onChanged({
-      userId: item.userId,
-      contactId: item.contactId,
-      messages: result,
-      sessionChanges: item.sessionId ? [{ sessionId: item.sessionId, status: 'Errored' }] : [],
-    });
+    deps.publisher.publish(events);
   };
 
   return {
