@@ -1,151 +1,224 @@
 /**
  * The composition root: the one place where adapters are chosen and wired. Everything else
  * receives what it needs as arguments.
+ *
+ * Roles: `all` (the default: HTTP and the worker in one process), `serve` (HTTP only) and
+ * `worker` (inbox, timers and sends, with only the operations routes). Separate roles need a
+ * shared database and queue: PostgreSQL and Redis.
  */
 import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Config } from './config/index.js';
+import { ConfigError, type Config } from './config/index.js';
 import { resolveSecrets, type Secrets } from './config/secrets.js';
 import { createDefinitionCache } from './conversation/definitions.js';
 import { createHttpRunner } from './conversation/http-runner.js';
 import { conversationKey } from './conversation/keys.js';
 import { createTimerPoller } from './conversation/timers.js';
+import { STATUS_QUEUE_KEY, createStatusApplier } from './conversation/status-applier.js';
 import { createConversationWorker } from './conversation/worker.js';
 import { openDatabase, type Database } from './db/client.js';
-import { pendingConversations } from './db/repositories/inbox.js';
+import { countEventsByState, pendingConversations } from './db/repositories/inbox.js';
+import { countOutbox } from './db/repositories/outbox.js';
 import { buildHttpApp } from './http/app.js';
 import { createAuthenticator } from './http/auth.js';
 import { createIngest } from './ingest/ingest.js';
 import { createInboxWriter } from './ingest/inbox-writer.js';
 import { createLogger } from './observability/logger.js';
-import { createOutboxSender } from './outbox/sender.js';
-import { createInProcessQueue } from './queue/index.js';
-import type { RealtimePublisher } from './realtime/events.js';
+import { createMetrics } from './observability/metrics.js';
+import { createLocalRateLimiter, createRedisRateLimiter } from './outbox/rate-limit.js';
+import { createOutboxSender, type OutboxSender } from './outbox/sender.js';
+import { createBullQueue, redisConnection } from './queue/bullmq.js';
+import { createInProcessQueue } from './queue/in-process.js';
+import type { WorkQueue } from './queue/port.js';
+import { createOperatorActions } from './operator/actions.js';
+import { createRealtime } from './realtime/index.js';
 import { createSafeHttp } from './safe-http/index.js';
 import { createSecretBox } from './security/encryption.js';
 import { createTenantDirectory } from './tenants/directory.js';
 import { createGraphClient } from './whatsapp/graph-client.js';
 
+export type Role = 'all' | 'serve' | 'worker';
+
 export interface WaflowOptions {
   log?: Logger;
-  /** Run the conversation worker, the outbox sender and the timers in this process (default true). */
-  worker?: boolean;
-  /** Milliseconds between scans for work whose notification was lost (default 30 s). */
-  sweepIntervalMs?: number;
+  role?: Role;
 }
 
 export interface Waflow {
+  role: Role;
   http: FastifyInstance;
   database: Database;
   secrets: Secrets;
   log: Logger;
   /** Starts listening; resolves with the base URL. */
   listen(): Promise<string>;
+  /** Stops taking work, finishes what is in flight, closes connections. */
   close(): Promise<void>;
 }
 
-/** Concurrent conversations and contacts being sent to, per process. */
-const CONCURRENCY = 64;
-
 export async function createWaflow(config: Config, options: WaflowOptions = {}): Promise<Waflow> {
+  const role = options.role ?? 'all';
+  if (role !== 'all' && (config.database.kind !== 'postgres' || config.redisUrl === null)) {
+    throw new ConfigError(`the ${role} role runs beside other processes: it needs DATABASE_URL (PostgreSQL) and REDIS_URL`);
+  }
   const log = options.log ?? createLogger(config.logLevel);
   const secrets = resolveSecrets(config);
   const database = await openDatabase(config.database);
   const { db } = database;
+  /** Several processes may share a PostgreSQL database; the embedded one runs transactions one at a time. */
+  const sharedDatabase = database.kind === 'postgres';
+  const redis: Redis | null = config.redisUrl ? redisConnection(config.redisUrl) : null;
   const box = createSecretBox(secrets.encryptionKey);
   const tenants = createTenantDirectory(db, box);
   const now = () => Date.now();
-
-  const queue = createInProcessQueue({
-    concurrency: CONCURRENCY,
-    onError: (key, error) => log.error({ err: error, conversation: key }, 'conversation run failed'),
+  const metrics = createMetrics({
+    pendingEvents: async () => (await countEventsByState(db)).pending ?? 0,
+    queuedMessages: () => countOutbox(db),
   });
+
+  const onQueueError = (key: string, error: unknown) => log.error({ err: error, conversation: key }, 'conversation run failed');
+  const queue: WorkQueue = config.redisUrl
+    ? createBullQueue({ redisUrl: config.redisUrl, prefix: config.redisPrefix, concurrency: config.concurrency, onError: onQueueError })
+    : createInProcessQueue({ concurrency: config.concurrency, onError: onQueueError });
   const notify = (keys: Iterable<string>) => queue.notify(keys);
-  const publisher: RealtimePublisher = { publish: () => {}, typing: () => {} };
-  const sender = createOutboxSender({
+  // Realtime: socket.io on the HTTP port, fanned out through Redis when there is one.
+  const auth = createAuthenticator(db, secrets.adminToken);
+  const realtime = createRealtime({
     db,
-    tenants,
-    graph: createGraphClient(config.graph),
     log,
+    origins: config.frontendOrigins,
+    redis: config.redisUrl === null ? null : { url: config.redisUrl, prefix: config.redisPrefix },
+    encryptionKey: secrets.encryptionKey,
+    userForKey: auth.userForKey,
     now,
-    maxAttempts: config.sending.maxAttempts,
-    retryBaseMs: config.sending.retryBaseMs,
-    concurrency: CONCURRENCY,
-    publisher,
-    onTokenExpired: () => {},
   });
-  const safeHttp = createSafeHttp({ ...config.flowHttp, userAgent: 'waflow' });
-  const httpRunner = createHttpRunner({ db, log, now, notify, perform: (request) => safeHttp.perform(request) });
-  const retryTimers = new Set<NodeJS.Timeout>();
-  const worker = createConversationWorker({
-    db,
-    tenants,
-    log,
-    now,
-    definitions: createDefinitionCache(),
-    maxNodesPerStep: config.engine.maxNodesPerStep,
-    onCommitted: (committed, events) => {
-      publisher.publish(events);
-      if (committed.queued) sender.schedule([committed.contactId]);
-      if (committed.http.length > 0) httpRunner.run(committed.conversation, committed.http);
-    },
-    retryLater: (key, delayMs) => {
-      const timer = setTimeout(() => {
-        retryTimers.delete(timer);
-        void notify([key]);
-      }, delayMs);
-      retryTimers.add(timer);
-    },
-  });
-  const timers = createTimerPoller({ db, log, now, notify, intervalMs: config.engine.timerPollMs });
+  const publisher = realtime.server;
 
-  /** Finds work whose notification was lost (a crash, a full queue): the inbox is the truth. */
-  const sweep = async () => notify((await pendingConversations(db)).map(conversationKey));
-  let sweepTimer: NodeJS.Timeout | null = null;
-  if (options.worker !== false) {
-    queue.consume((key) => worker.drain(key));
+  const worker = role === 'serve' ? null : await startWorker();
+  const http = buildHttpApp({
+    log,
+    metrics,
+    ready: async () => {
+      await database.ping();
+      await redis?.ping();
+    },
+    service:
+      role === 'worker'
+        ? undefined
+        : {
+            webhook: {
+              ingest: createIngest({
+                appSecret: config.appSecret,
+                tenants,
+                writer: createInboxWriter(db),
+                queue,
+                onNotifyError: (error) => log.warn({ err: error }, 'queue notification failed; the inbox sweep will pick the work up'),
+              }),
+              verifyToken: secrets.verifyToken,
+              bodyLimit: config.webhookBodyLimit,
+              metrics,
+            },
+            api: {
+              db,
+              auth,
+              box,
+              onUserChanged: (userId, change) => {
+                tenants.invalidate();
+                if (change.tokenReplaced) void worker?.sender.resume(userId);
+              },
+            },
+            console: {
+              operator: createOperatorActions({ db, now, publisher, schedule: (contactIds) => worker?.sender.schedule(contactIds) }),
+              tokens: realtime.tokens,
+              now,
+            },
+          },
+  });
+  if (role !== 'worker') realtime.server.attach(http.server);
+
+  /** Everything that consumes work: conversations, sends, timers, flow HTTP requests. */
+  async function startWorker(): Promise<{ sender: OutboxSender; close(): Promise<void> }> {
+    const sender = createOutboxSender({
+      db,
+      tenants,
+      graph: createGraphClient(config.graph),
+      limiter: redis ? createRedisRateLimiter(redis, `${config.redisPrefix}:rate:`) : createLocalRateLimiter(),
+      limits: config.sending,
+      log,
+      now,
+      maxAttempts: config.sending.maxAttempts,
+      retryBaseMs: config.sending.retryBaseMs,
+      concurrency: config.concurrency,
+      leaseMs: config.graph.timeoutMs * 2 + 5_000,
+      lockWamids: sharedDatabase,
+      publisher,
+      metrics,
+      onTokenExpired: () => {},
+    });
+    const safeHttp = createSafeHttp({ ...config.flowHttp, userAgent: 'waflow' });
+    const httpRunner = createHttpRunner({ db, log, now, notify, perform: (request) => safeHttp.perform(request) });
+    const conversations = createConversationWorker({
+      db,
+      tenants,
+      log,
+      now,
+      metrics,
+      definitions: createDefinitionCache(),
+      maxNodesPerStep: config.engine.maxNodesPerStep,
+      lockConversations: sharedDatabase,
+      onCommitted: (committed, events) => {
+        publisher.publish(events);
+        if (committed.queued) sender.schedule([committed.contactId]);
+        if (committed.http.length > 0) httpRunner.run(committed.conversation, committed.http);
+      },
+      retryLater: (key, delayMs) => queue.notifyLater(key, delayMs),
+    });
+    const statuses = createStatusApplier({
+      db,
+      lockWamids: sharedDatabase,
+      now,
+      batchSize: 500,
+      publish: (events) => publisher.publish(events),
+      metrics,
+    });
+    const timers = createTimerPoller({ db, log, now, notify, intervalMs: config.engine.timerPollMs });
+    /** Finds work whose notification was lost (a crash, Redis down): the inbox is the truth. */
+    const sweep = async () => notify([STATUS_QUEUE_KEY, ...(await pendingConversations(db)).map(conversationKey)]);
+
+    queue.consume((key, signal) => (key === STATUS_QUEUE_KEY ? statuses.drain(signal) : conversations.drain(key, signal)));
     await sweep();
     await sender.resume();
     timers.start();
-    sweepTimer = setInterval(() => {
+    const sweepTimer = setInterval(() => {
       sweep().catch((error: unknown) => log.warn({ err: error }, 'sweep for pending work failed'));
-    }, options.sweepIntervalMs ?? 30_000);
+    }, config.sweepIntervalMs);
     sweepTimer.unref();
+    return {
+      sender,
+      async close() {
+        timers.stop();
+        clearInterval(sweepTimer);
+        await queue.close();
+        await httpRunner.idle();
+        await sender.close();
+      },
+    };
   }
 
-  const http = buildHttpApp({
-    log,
-    ready: () => database.ping(),
-    webhook: {
-      ingest: createIngest({ appSecret: config.appSecret, tenants, writer: createInboxWriter(db), queue }),
-      verifyToken: secrets.verifyToken,
-      bodyLimit: config.webhookBodyLimit,
-    },
-    api: {
-      db,
-      auth: createAuthenticator(db, secrets.adminToken),
-      box,
-      onUserChanged: (userId, change) => {
-        tenants.invalidate();
-        if (change.tokenReplaced) void sender.resume(userId);
-      },
-    },
-  });
-
   return {
+    role,
     http,
     database,
     secrets,
     log,
     listen: () => http.listen({ port: config.port, host: config.host }),
     async close() {
+      await realtime.server.close(); // first: open sockets would hold the HTTP server open
       await http.close();
-      timers.stop();
-      if (sweepTimer) clearInterval(sweepTimer);
-      for (const timer of retryTimers) clearTimeout(timer);
-      await queue.close();
-      await httpRunner.idle();
-      await sender.close();
+      if (worker) await worker.close();
+      else await queue.close();
+      redis?.disconnect();
       await database.close();
     },
   };

@@ -4,7 +4,7 @@
  */
 import { flowsCommand } from './flows.js';
 import { migrateCommand } from './migrate.js';
-import { serveCommand } from './serve.js';
+import { serveCommand, workerCommand } from './serve.js';
 import { simulatorCommand } from './simulator.js';
 import { usersCommand } from './users.js';
 
@@ -14,6 +14,7 @@ Usage: waflow <command> [options]
 
 Commands:
   serve [--no-worker]     HTTP + socket.io on PORT (default 3001), with the worker in-process
+  worker                  conversations, sends and timers only (scaled mode: PostgreSQL + Redis)
   migrate                 apply database migrations and exit
   users create|list       manage users (tenants) directly in the database
   flows lint|schema|import  check a flow file, print the definition's JSON Schema, import a flow
@@ -26,6 +27,7 @@ type Command = (args: string[]) => Promise<number | void>;
 
 const commands: Record<string, Command> = {
   serve: serveCommand,
+  worker: workerCommand,
   migrate: migrateCommand,
   users: usersCommand,
   flows: flowsCommand,

@@ -1,33 +1,52 @@
 import { parseArgs } from 'node:util';
-import { createWaflow } from '../app.js';
+import { createWaflow, type Role, type Waflow } from '../app.js';
 import { loadConfig } from '../config/index.js';
 import { secretsFile } from '../config/secrets.js';
 
-/** Runs until SIGINT/SIGTERM, then stops accepting, finishes in-flight work and exits. */
+/** `waflow serve [--no-worker]`: HTTP + socket.io, with the worker in-process unless told not to. */
 export async function serveCommand(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { 'no-worker': { type: 'boolean', default: false } } });
+  await run(values['no-worker'] ? 'serve' : 'all');
+}
+
+/** `waflow worker`: conversations, sends and timers, with health, readiness and metrics on PORT. */
+export async function workerCommand(): Promise<void> {
+  await run('worker');
+}
+
+async function run(role: Role): Promise<void> {
   const config = loadConfig();
-  const waflow = await createWaflow(config, { worker: !values['no-worker'] });
-  const url = await waflow.listen();
-  const local = url.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
-  const adminTokenFrom = waflow.secrets.fromFile.includes('adminToken')
-    ? `the adminToken in ${secretsFile(config.dataDir)}`
-    : 'ADMIN_TOKEN';
-  waflow.log.info(
-    { url: local, database: waflow.database.describe, worker: !values['no-worker'] },
-    `waflow listening on ${local} — database: ${waflow.database.describe}. ` +
-      `Create a tenant: curl -X POST ${local}/api/v1/users -H "Authorization: Bearer <${adminTokenFrom}>" ` +
-      `-H "Content-Type: application/json" -d '{"name":"Acme","metaPhoneNumberId":"<phone_number_id>","metaAccessToken":"<token>"}'`,
-  );
-  if (!config.appSecret) {
+  const waflow = await createWaflow(config, { role });
+  const url = (await waflow.listen()).replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
+  waflow.log.info({ url, role, database: waflow.database.describe }, startupMessage(waflow, url, config.dataDir));
+  if (!config.appSecret && role !== 'worker') {
     waflow.log.warn('WHATSAPP_APP_SECRET is not set: webhooks are refused unless the user has its own appSecret');
   }
+  stopOnSignals(waflow, config.shutdownTimeoutMs);
+}
 
+function startupMessage(waflow: Waflow, url: string, dataDir: string): string {
+  const where = `database: ${waflow.database.describe}`;
+  if (waflow.role === 'worker') return `waflow worker running (health and metrics on ${url}) — ${where}`;
+  const adminToken = waflow.secrets.fromFile.includes('adminToken') ? `the adminToken in ${secretsFile(dataDir)}` : 'ADMIN_TOKEN';
+  return (
+    `waflow listening on ${url} — ${where}. ` +
+    `Create a tenant: curl -X POST ${url}/api/v1/users -H "Authorization: Bearer <${adminToken}>" ` +
+    `-H "Content-Type: application/json" -d '{"name":"Acme","metaPhoneNumberId":"<phone_number_id>","metaAccessToken":"<token>"}'`
+  );
+}
+
+/** SIGINT/SIGTERM: stop accepting, finish in-flight work, exit 0 — or exit 1 past the deadline. */
+function stopOnSignals(waflow: Waflow, deadlineMs: number): void {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    waflow.log.info({ signal }, 'shutting down');
+    waflow.log.info({ signal, deadlineMs }, 'shutting down');
+    setTimeout(() => {
+      waflow.log.error({ deadlineMs }, 'shutdown deadline passed: exiting with work in flight');
+      process.exit(1);
+    }, deadlineMs).unref();
     waflow.close().then(
       () => process.exit(0),
       (error: unknown) => {

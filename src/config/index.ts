@@ -25,6 +25,7 @@ const envSchema = z.object({
     .optional(),
   DATABASE_POOL_SIZE: positiveInt.default(10),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  REDIS_PREFIX: z.string().regex(/^[\w.-]+$/, 'letters, digits, _ . -').default('waflow'),
   WHATSAPP_APP_SECRET: z.string().min(1).optional(),
   WHATSAPP_VERIFY_TOKEN: z.string().min(1).optional(),
   META_GRAPH_URL: z.url().default(GRAPH_DEFAULTS.baseUrl),
@@ -41,7 +42,13 @@ const envSchema = z.object({
   ENGINE_MAX_NODES_PER_STEP: positiveInt.default(100),
   SEND_MAX_ATTEMPTS: positiveInt.default(6),
   SEND_RETRY_BASE_MS: positiveInt.default(1_000),
+  SEND_RATE_PER_NUMBER: positiveInt.default(80),
+  SEND_PAIR_INTERVAL_MS: positiveInt.default(6_000),
+  SEND_PAIR_BURST: positiveInt.default(20),
+  WORKER_CONCURRENCY: positiveInt.default(64),
+  SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
   TIMER_POLL_MS: positiveInt.default(1_000),
+  SWEEP_INTERVAL_MS: positiveInt.default(30_000),
   FLOW_HTTP_ALLOW_PRIVATE: booleanFlag.default(false),
   FLOW_HTTP_ALLOWED_NETWORKS: commaList.default([]),
   FLOW_HTTP_MAX_RESPONSE_BYTES: positiveInt.default(1024 * 1024),
@@ -57,6 +64,8 @@ export interface Config {
   dataDir: string;
   database: DatabaseTarget;
   redisUrl: string | null;
+  /** Namespaces queues, rate limits and realtime channels, so environments can share a Redis. */
+  redisPrefix: string;
   appSecret: string | null;
   verifyToken: string | null;
   graph: { baseUrl: string; apiVersion: string; timeoutMs: number };
@@ -66,7 +75,18 @@ export interface Config {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   webhookBodyLimit: number;
   engine: { maxNodesPerStep: number; timerPollMs: number };
-  sending: { maxAttempts: number; retryBaseMs: number };
+  /** How often a worker rescans the inbox for work whose notification was lost. */
+  sweepIntervalMs: number;
+  sending: {
+    maxAttempts: number;
+    retryBaseMs: number;
+    perNumberPerSecond: number;
+    pairIntervalMs: number;
+    pairBurst: number;
+  };
+  /** Conversations and contacts handled at once per process. */
+  concurrency: number;
+  shutdownTimeoutMs: number;
   /** Outbound HTTP of flows' httpRequest nodes. */
   flowHttp: { allowPrivateNetworks: boolean; allowedNetworks: string[]; maxResponseBytes: number };
 }
@@ -91,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
       : { kind: 'embedded', dataDir },
     redisUrl: e.REDIS_URL ?? null,
+    redisPrefix: e.REDIS_PREFIX,
     appSecret: e.WHATSAPP_APP_SECRET ?? null,
     verifyToken: e.WHATSAPP_VERIFY_TOKEN ?? null,
     graph: { baseUrl: e.META_GRAPH_URL.replace(/\/+$/, ''), apiVersion: e.META_API_VERSION, timeoutMs: e.GRAPH_TIMEOUT_MS },
@@ -100,7 +121,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     webhookBodyLimit: e.WEBHOOK_BODY_LIMIT_BYTES,
     engine: { maxNodesPerStep: e.ENGINE_MAX_NODES_PER_STEP, timerPollMs: e.TIMER_POLL_MS },
-    sending: { maxAttempts: e.SEND_MAX_ATTEMPTS, retryBaseMs: e.SEND_RETRY_BASE_MS },
+    sweepIntervalMs: e.SWEEP_INTERVAL_MS,
+    sending: {
+      maxAttempts: e.SEND_MAX_ATTEMPTS,
+      retryBaseMs: e.SEND_RETRY_BASE_MS,
+      perNumberPerSecond: e.SEND_RATE_PER_NUMBER,
+      pairIntervalMs: e.SEND_PAIR_INTERVAL_MS,
+      pairBurst: e.SEND_PAIR_BURST,
+    },
+    concurrency: e.WORKER_CONCURRENCY,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     flowHttp: {
       allowPrivateNetworks: e.FLOW_HTTP_ALLOW_PRIVATE,
       allowedNetworks: e.FLOW_HTTP_ALLOWED_NETWORKS,

@@ -41,6 +41,8 @@ export interface Advanced {
   outbound: MessageRow[];
   sessionChanges: SessionChange[];
   http: PendingHttp[];
+  /** Engine steps run (more than one when a goto started other flows). */
+  steps: number;
 }
 
 export const MAX_FLOW_HOPS = 5;
@@ -59,8 +61,10 @@ export async function advanceSession(
   let target = firstTarget;
   let input = firstInput;
   let firstSessionId: string | null = null;
+  let steps = 0;
 
   for (let hop = 0; ; hop++) {
+    steps += 1;
     const before = target.kind === 'existing' ? toEngineState(target.session) : initialState();
     const result = step(target.definition, before, input, {
       contact: { name: contact.name, phone: contact.phone },
@@ -85,7 +89,7 @@ export async function advanceSession(
   }
 
   const outbound = await queueOutbound(tx, { userId: contact.userId, contactId: contact.id }, replies);
-  return { sessionId: firstSessionId!, outbound, sessionChanges, http };
+  return { sessionId: firstSessionId!, outbound, sessionChanges, http, steps };
 }
 
 async function persist(tx: Db, contact: ContactRow, target: SessionTarget, before: EngineState, state: EngineState): Promise<string> {

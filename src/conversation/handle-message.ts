@@ -16,6 +16,7 @@ export interface MessageOutcome {
   outbound: MessageRow[];
   sessionChanges: SessionChange[];
   http: PendingHttp[];
+  steps: number;
 }
 
 /** The wamid is already stored as a Message (e.g. written by another app): nothing to do. */
@@ -38,6 +39,7 @@ export async function handleMessage(
   let reason: string | null = null;
   let outbound: MessageRow[] = [];
   let http: PendingHttp[] = [];
+  let steps = 0;
   if (route.kind === 'none') {
     reason = route.reason;
   } else if (route.kind === 'handoff') {
@@ -50,7 +52,7 @@ export async function handleMessage(
         : ({ kind: 'new', flow: route.flow, definition: route.definition } as const);
     const input = route.kind === 'resume' ? ({ kind: 'message', message: data.summary } as const) : ({ kind: 'start', message: data.summary } as const);
     const advanced = await advanceSession(tx, deps, contact, target, input, now);
-    ({ sessionId, outbound, http } = advanced);
+    ({ sessionId, outbound, http, steps } = advanced);
     sessionChanges.push(...advanced.sessionChanges);
   }
 
@@ -66,7 +68,7 @@ export async function handleMessage(
     sessionId,
   });
   if (!inbound) throw new DuplicateMessageError(`a Message with wamid ${data.wamid} already exists`);
-  return { reason, contact, inbound, outbound, sessionChanges, http };
+  return { reason, contact, inbound, outbound, sessionChanges, http, steps };
 }
 
 /** Username-only users (no phone) are found by BSUID, so their contact stays the same. */

@@ -9,15 +9,15 @@ import type { Db } from '../db/client.js';
 import { lockKey, nextPendingEvent, settleEvent, type InboundEventRow, type InboundEventState } from '../db/repositories/inbox.js';
 import { recordEvents } from '../db/repositories/events.js';
 import type { MessageRow } from '../db/repositories/messages.js';
-import { messageNew, messageStatus, sessionUpdated, type NewRealtimeEvent, type RealtimeEvent } from '../realtime/events.js';
+import { messageNew, sessionUpdated, type NewRealtimeEvent, type RealtimeEvent } from '../realtime/events.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { Tenant, TenantDirectory } from '../tenants/directory.js';
-import type { MessageRecordData, StatusRecordData } from '../whatsapp/inbound.js';
+import type { MessageRecordData } from '../whatsapp/inbound.js';
 import type { AdvanceDeps, PendingHttp } from './advance.js';
 import { DuplicateMessageError, handleMessage } from './handle-message.js';
 import { parseConversationKey, type ConversationRef } from './keys.js';
 import type { SessionChange } from './route-message.js';
 import { SESSION_EVENT_KINDS, handleSessionEvent } from './session-events.js';
-import { applyStatus } from './statuses.js';
 
 /** What a committed event changed: the sender, HTTP runner and realtime bus act on it after commit. */
 export interface Committed {
@@ -25,11 +25,12 @@ export interface Committed {
   contactId: string;
   userId: string;
   messages: MessageRow[];
-  statusChanges: MessageRow[];
   sessionChanges: SessionChange[];
   http: PendingHttp[];
   /** Outbound messages were queued for this contact. */
   queued: boolean;
+  /** Engine steps run for this event. */
+  steps: number;
 }
 
 export interface WorkerDeps extends AdvanceDeps {
@@ -41,6 +42,9 @@ export interface WorkerDeps extends AdvanceDeps {
   onCommitted(committed: Committed, events: readonly RealtimeEvent[]): void;
   /** Try this conversation again later (after a transient failure). */
   retryLater(key: string, delayMs: number): void;
+  metrics: Pick<Metrics, 'inboxEvents' | 'inboxLagSeconds' | 'engineSteps'>;
+  /** Whether conversations need a database lock (several processes share the database). */
+  lockConversations: boolean;
 }
 
 interface Settled {
@@ -53,7 +57,8 @@ const MAX_FAILURES = 3;
 const TRANSIENT_RETRY_MS = 5_000;
 
 export interface ConversationWorker {
-  drain(key: string): Promise<void>;
+  /** Processes the conversation's pending events until none is left or `signal` aborts. */
+  drain(key: string, signal: AbortSignal): Promise<void>;
 }
 
 export function createConversationWorker(deps: WorkerDeps): ConversationWorker {
@@ -64,7 +69,7 @@ export function createConversationWorker(deps: WorkerDeps): ConversationWorker {
       return { state: 'ignored', reason: `no user owns phone_number_id ${event.phoneNumberId}`, committed: null };
     }
     const now = deps.now();
-    const base = { conversation, userId: tenant.id, messages: [], statusChanges: [], sessionChanges: [], http: [], queued: false };
+    const base = { conversation, userId: tenant.id, messages: [], sessionChanges: [], http: [], queued: false, steps: 0 };
     if (event.kind === 'message') {
       const outcome = await handleMessage(tx, deps, tenant.id, event.payload as MessageRecordData, now);
       return {
@@ -77,28 +82,18 @@ export function createConversationWorker(deps: WorkerDeps): ConversationWorker {
           sessionChanges: outcome.sessionChanges,
           http: outcome.http,
           queued: outcome.outbound.length > 0,
+          steps: outcome.steps,
         },
       };
-    }
-    if (event.kind === 'status') {
-      const result = await applyStatus(tx, tenant.id, event.payload as StatusRecordData, new Date(now));
-      switch (result.kind) {
-        case 'applied':
-          return { state: 'done', reason: null, committed: { ...base, contactId: result.message.contactId, statusChanges: [result.message] } };
-        case 'stale':
-          return { state: 'done', reason: `not forward: message is ${result.current}`, committed: null };
-        case 'unknown':
-          return { state: 'unmatched', reason: 'no message with this wamid yet', committed: null };
-      }
     }
     if (SESSION_EVENT_KINDS.some((kind) => kind === event.kind)) {
       const outcome = await handleSessionEvent(tx, deps, tenant.id, event.kind, event.payload, now);
       if (outcome.kind === 'skipped') return { state: 'ignored', reason: outcome.reason, committed: null };
-      const { outbound, sessionChanges, http } = outcome.advanced;
+      const { outbound, sessionChanges, http, steps } = outcome.advanced;
       return {
         state: 'done',
         reason: null,
-        committed: { ...base, contactId: outcome.contactId, messages: outbound, sessionChanges, http, queued: outbound.length > 0 },
+        committed: { ...base, contactId: outcome.contactId, messages: outbound, sessionChanges, http, queued: outbound.length > 0, steps },
       };
     }
     return { state: 'ignored', reason: `unknown event kind ${event.kind}`, committed: null };
@@ -113,7 +108,7 @@ export function createConversationWorker(deps: WorkerDeps): ConversationWorker {
       // so a lookup outside it from inside it would wait forever.
       const tenant = await deps.tenants.byPhoneNumberId(conversation.phoneNumberId);
       const settled = await deps.db.transaction(async (tx) => {
-        await lockKey(tx, `conversation:${key}`);
+        if (deps.lockConversations) await lockKey(tx, `conversation:${key}`);
         current = await nextPendingEvent(tx, conversation.phoneNumberId, conversation.contactKey);
         if (!current) return null;
         const result = await handle(tx, current, tenant, conversation);
@@ -122,8 +117,14 @@ export function createConversationWorker(deps: WorkerDeps): ConversationWorker {
         return { ...result, events };
       });
       if (!settled) return false;
-      failures.delete(current!.id);
-      if (settled.committed) deps.onCommitted(settled.committed, settled.events);
+      const event = current!;
+      failures.delete(event.id);
+      deps.metrics.inboxEvents.inc({ kind: event.kind, state: settled.state });
+      deps.metrics.inboxLagSeconds.observe((deps.now() - event.receivedAt.getTime()) / 1000);
+      if (settled.committed) {
+        deps.metrics.engineSteps.inc(settled.committed.steps);
+        deps.onCommitted(settled.committed, settled.events);
+      }
       return true;
     } catch (error) {
       try {
@@ -149,22 +150,23 @@ export function createConversationWorker(deps: WorkerDeps): ConversationWorker {
     failures.delete(event.id);
     const reason = error instanceof Error ? error.message : String(error);
     if (!duplicate) deps.log.error({ err: error, eventId: event.id }, 'inbox event set aside as failed');
-    await settleEvent(deps.db, event.id, duplicate ? 'ignored' : 'failed', reason.slice(0, 1000));
+    const state = duplicate ? 'ignored' : 'failed';
+    await settleEvent(deps.db, event.id, state, reason.slice(0, 1000));
+    deps.metrics.inboxEvents.inc({ kind: event.kind, state });
     return true;
   };
 
   return {
-    async drain(key) {
-      while (await processNext(key));
+    async drain(key, signal) {
+      while (!signal.aborted && (await processNext(key)));
     },
   };
 }
 
-/** The console's view of a committed change: new messages, status moves, session changes. */
+/** The console's view of a committed change: new messages and session changes. */
 function eventsOf(committed: Committed): NewRealtimeEvent[] {
   return [
     ...committed.messages.map(messageNew),
-    ...committed.statusChanges.map(messageStatus),
     ...committed.sessionChanges.map((change) => sessionUpdated(committed.userId, committed.contactId, change)),
   ];
 }

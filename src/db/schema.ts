@@ -36,6 +36,8 @@ export const users = pgTable(
   appSecret: text('appSecret'),
   /** Set when Meta answered 190: sends pause until the token is replaced. */
   tokenExpiredAt: prismaTime('tokenExpiredAt'),
+  /** Send throughput of this number (Meta's tier); null uses SEND_RATE_PER_NUMBER. */
+  messagesPerSecond: integer('messagesPerSecond'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
   },
@@ -64,6 +66,8 @@ export const contacts = pgTable(
   (t) => [
     uniqueIndex('Contact_userId_phone_key').on(t.userId, t.phone),
     uniqueIndex('Contact_userId_waUserId_key').on(t.userId, t.waUserId).where(sql`"waUserId" IS NOT NULL`),
+    // The operator console lists a user's conversations, latest activity first.
+    index('Contact_userId_updatedAt_idx').on(t.userId, t.updatedAt),
   ],
 );
 
@@ -193,6 +197,9 @@ export const outbox = pgTable(
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: ourTime('next_attempt_at').notNull().defaultNow(),
     lastError: text('last_error'),
+    /** A sender holds the contact's head until then; after a crash another sender takes over. */
+    leaseUntil: ourTime('lease_until'),
+    leaseOwner: text('lease_owner'),
     createdAt: ourTime('created_at').notNull().defaultNow(),
   },
   (t) => [index('outbox_contact_idx').on(t.contactId, t.id)],
@@ -227,3 +234,14 @@ export const events = pgTable(
   },
   (t) => [index('events_user_id_idx').on(t.userId, t.id)],
 );
+
+/**
+ * How far operators have read each conversation: inbound messages created after `read_up_to`
+ * are unread. Same column type as `Message.createdAt`, so the two compare without conversion.
+ */
+export const conversationReads = pgTable('conversation_reads', {
+  contactId: text('contact_id')
+    .primaryKey()
+    .references(() => contacts.id, { onDelete: 'cascade' }),
+  readUpTo: prismaTime('read_up_to').notNull(),
+});

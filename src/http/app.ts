@@ -1,22 +1,28 @@
 /**
  * The fastify application: webhook routes (raw bodies), the admin API under /api/v1 (JSON),
- * health and readiness. Adapters come in through the deps; this file only wires routes.
+ * and the operations routes (health, readiness, Prometheus metrics) every process serves.
+ * Adapters come in through the deps; this file only wires routes.
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import type { Metrics } from '../observability/metrics.js';
 import type { ApiDeps } from './api/deps.js';
+import { consoleRoutes, type ConsoleDeps } from './api/console.js';
 import { conversationRoutes } from './api/conversations.js';
 import { flowRoutes } from './api/flows.js';
+import { socketTokenRoutes } from './api/socket-tokens.js';
 import { userRoutes } from './api/users.js';
+import { consoleAppRoutes } from './console-routes.js';
 import { installErrorHandler } from './errors.js';
 import { webhookRoutes, type WebhookRouteDeps } from './webhook-routes.js';
 
 export interface HttpDeps {
   log: Logger;
-  api: ApiDeps;
-  webhook: WebhookRouteDeps;
-  /** Throws when the service cannot do its job (database unreachable…). */
+  metrics: Metrics;
+  /** Throws when the process cannot do its job (database or Redis unreachable…). */
   ready(): Promise<void>;
+  /** The public service; absent in a worker process, which serves only the operations routes. */
+  service?: { api: ApiDeps; webhook: WebhookRouteDeps; console: ConsoleDeps };
 }
 
 export function buildHttpApp(deps: HttpDeps): FastifyInstance {
@@ -39,15 +45,25 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
       return reply.status(503).send({ status: 'unavailable', reason: error instanceof Error ? error.message : String(error) });
     }
   });
+  app.get('/metrics', async (_request, reply) => {
+    reply.type(deps.metrics.registry.contentType);
+    return deps.metrics.registry.metrics();
+  });
 
-  void app.register(async (scope) => webhookRoutes(scope, deps.webhook));
-  void app.register(
-    async (api) => {
-      await userRoutes(api, deps.api);
-      await flowRoutes(api, deps.api);
-      await conversationRoutes(api, deps.api);
-    },
-    { prefix: '/api/v1' },
-  );
+  const service = deps.service;
+  if (service) {
+    void app.register(async (scope) => webhookRoutes(scope, service.webhook));
+    void app.register(
+      async (api) => {
+        await userRoutes(api, service.api);
+        await flowRoutes(api, service.api);
+        await conversationRoutes(api, service.api);
+        await consoleRoutes(api, service.api, service.console);
+        await socketTokenRoutes(api, service.api, service.console);
+      },
+      { prefix: '/api/v1' },
+    );
+    void app.register(async (scope) => consoleAppRoutes(scope));
+  }
   return app;
 }

@@ -5,12 +5,14 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Ingest } from '../ingest/ingest.js';
+import type { Metrics } from '../observability/metrics.js';
 import { safeEqual } from '../security/api-keys.js';
 
 export interface WebhookRouteDeps {
   ingest: Ingest;
   verifyToken: string;
   bodyLimit: number;
+  metrics: Pick<Metrics, 'webhooks' | 'webhookSeconds'>;
 }
 
 export async function webhookRoutes(app: FastifyInstance, deps: WebhookRouteDeps): Promise<void> {
@@ -30,13 +32,18 @@ export async function webhookRoutes(app: FastifyInstance, deps: WebhookRouteDeps
   app.post('/webhooks/whatsapp', { bodyLimit: deps.bodyLimit }, async (request, reply) => {
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const signature = request.headers['x-hub-signature-256'];
+    const stopTimer = deps.metrics.webhookSeconds.startTimer();
     let result;
     try {
       result = await deps.ingest.receive(raw, typeof signature === 'string' ? signature : undefined);
     } catch (error) {
+      deps.metrics.webhooks.inc({ result: 'unavailable' });
       request.log.error({ err: error }, 'webhook not stored: answering 503 so Meta retries');
       return reply.status(503).send({ error: { code: 'unavailable', message: 'storage unavailable, retry later' } });
+    } finally {
+      stopTimer();
     }
+    deps.metrics.webhooks.inc({ result: result.kind });
     switch (result.kind) {
       case 'unsigned':
         return reply.status(401).send({ error: { code: 'invalid_signature', message: result.reason } });

@@ -6,8 +6,9 @@
 import type { TenantDirectory } from '../tenants/directory.js';
 import { verifySignature } from '../whatsapp/signature.js';
 import { parseWebhook } from '../whatsapp/webhook.js';
-import type { WorkQueue } from '../queue/index.js';
+import type { WorkQueue } from '../queue/port.js';
 import { conversationKey } from '../conversation/keys.js';
+import { STATUS_QUEUE_KEY } from '../conversation/status-applier.js';
 import type { InboxWriter } from './inbox-writer.js';
 import { toInboxRow } from './records.js';
 
@@ -21,6 +22,8 @@ export interface IngestDeps {
   tenants: TenantDirectory;
   writer: InboxWriter;
   queue: WorkQueue;
+  /** A lost notification only delays work (workers rescan the inbox); it must not fail the webhook. */
+  onNotifyError(error: unknown): void;
 }
 
 export interface Ingest {
@@ -64,9 +67,10 @@ export function createIngest(deps: IngestDeps): Ingest {
       const fresh = await deps.writer.write(records.map(toInboxRow));
       const conversations = new Set<string>();
       for (const record of records) {
-        if (record.kind !== 'ignored' && fresh.has(record.dedupeKey)) conversations.add(conversationKey(record));
+        if (record.kind === 'ignored' || !fresh.has(record.dedupeKey)) continue;
+        conversations.add(record.kind === 'status' ? STATUS_QUEUE_KEY : conversationKey(record));
       }
-      await deps.queue.notify(conversations);
+      deps.queue.notify(conversations).catch(deps.onNotifyError);
       return { kind: 'stored', records: records.length, fresh: fresh.size };
     },
   };

@@ -1,25 +1,31 @@
 /**
  * The outbox sender: per contact, one message at a time, in the order they were queued, each
- * after the previous one was accepted. Retryable Graph errors back off and retry up to a limit;
- * others fail the message at once, mark the session Errored and cancel the rest of that session's
- * queue. An expired token (190) pauses the tenant's sends until the token is replaced.
+ * after the previous one was accepted. The head of a contact's queue is claimed with a lease, so
+ * several senders (processes) never send one contact's messages out of order or twice, and a
+ * sender that dies is replaced when its lease ends. Sends respect the number's throughput and
+ * the per-recipient pair rate. Retryable Graph errors back off and retry up to a limit; others
+ * fail the message at once, mark the session Errored and cancel the rest of that session's queue.
+ * An expired token (190) pauses the tenant's sends until the token is replaced.
  */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Logger } from 'pino';
+import { applyEarlyStatuses, wamidLockKey } from '../conversation/statuses.js';
 import type { Db } from '../db/client.js';
-import { lockKey } from '../db/repositories/inbox.js';
 import { recordEvents } from '../db/repositories/events.js';
+import { lockKey } from '../db/repositories/inbox.js';
 import { markMessageSent, markMessagesFailed } from '../db/repositories/messages.js';
 import {
+  claimHead,
   contactsWithQueuedMessages,
   deferOutbox,
-  headOfQueue,
   queuedForSession,
   removeOutbox,
   type OutboxItem,
 } from '../db/repositories/outbox.js';
 import { setSessionStatus } from '../db/repositories/sessions.js';
 import { markTokenExpired } from '../db/repositories/users.js';
-import { applyEarlyStatuses, wamidLockKey } from '../conversation/statuses.js';
+import type { Metrics } from '../observability/metrics.js';
 import { createKeyedRunner } from '../queue/keyed-runner.js';
 import { messageStatus, sessionUpdated, type RealtimePublisher } from '../realtime/events.js';
 import type { Tenant, TenantDirectory } from '../tenants/directory.js';
@@ -27,19 +33,35 @@ import { GraphApiError, describeGraphError, isTokenError } from '../whatsapp/err
 import type { GraphClient } from '../whatsapp/graph-client.js';
 import type { OutboundMessage } from '../whatsapp/outbound.js';
 import { backoffDelay } from './backoff.js';
+import type { RateLimiter } from './rate-limit.js';
+
+export interface SendLimits {
+  /** Default throughput of a number, when its user sets none. */
+  perNumberPerSecond: number;
+  /** Pair rate to one recipient: a token every `pairIntervalMs`, bursts up to `pairBurst`. */
+  pairIntervalMs: number;
+  pairBurst: number;
+}
 
 export interface SenderDeps {
   db: Db;
   tenants: TenantDirectory;
   graph: GraphClient;
+  limiter: RateLimiter;
+  limits: SendLimits;
   log: Logger;
   now(): number;
   maxAttempts: number;
   retryBaseMs: number;
   concurrency: number;
+  /** Whether the wamid lock is needed (several processes share the database). */
+  lockWamids: boolean;
+  /** How long a claimed message stays ours; longer than a Graph request can take. */
+  leaseMs: number;
   /** Realtime: events committed with a send's outcome, and the typing indicator. */
   publisher: RealtimePublisher;
   onTokenExpired(userId: string): void;
+  metrics: Pick<Metrics, 'sends' | 'sendRetries' | 'sendSeconds'>;
 }
 
 export interface OutboxSender {
@@ -50,9 +72,13 @@ export interface OutboxSender {
   close(): Promise<void>;
 }
 
+/** While another sender holds a contact's head, look again this often. */
+const LEASED_RECHECK_MS = 1_000;
+
 export function createOutboxSender(deps: SenderDeps): OutboxSender {
+  const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const timers = new Map<string, NodeJS.Timeout>();
-  const runner = createKeyedRunner((contactId) => drain(contactId), {
+  const runner = createKeyedRunner(drain, {
     concurrency: deps.concurrency,
     onError: (contactId, error) => {
       deps.log.warn({ err: error, contactId }, 'outbox paused for contact: will retry');
@@ -64,27 +90,30 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
     clearTimeout(timers.get(contactId));
     const timer = setTimeout(() => {
       timers.delete(contactId);
-      runner.schedule(contactId);
+      void runner.schedule(contactId);
     }, delayMs);
     timer.unref();
     timers.set(contactId, timer);
   };
 
   /** Sends the contact's queue; the typing indicator is on while it does (never left stuck). */
-  const drain = async (contactId: string): Promise<void> => {
+  async function drain(contactId: string, signal: AbortSignal): Promise<void> {
     let typingFor: string | null = null;
     try {
-      for (;;) {
-        const item = await headOfQueue(deps.db, contactId);
-        if (!item) return;
-        const wait = item.nextAttemptAt.getTime() - deps.now();
-        if (wait > 0) return later(contactId, wait);
+      while (!signal.aborted) {
+        const now = deps.now();
+        const claim = await claimHead(deps.db, contactId, owner, new Date(now), new Date(now + deps.leaseMs));
+        if (claim.kind === 'empty') return;
+        if (claim.kind === 'wait') return later(contactId, Math.min(claim.until.getTime() - now, LEASED_RECHECK_MS));
+        const { item } = claim;
         const tenant = await deps.tenants.byId(item.userId);
         if (!tenant) {
           await fail(item, 'the user that owns this message no longer exists');
           continue;
         }
         if (tenant.tokenExpiredAt) return; // resumed by resume(userId) once the token is replaced
+        const wait = await throttle(tenant, item);
+        if (wait > 0) return later(contactId, wait);
         if (typingFor === null) {
           typingFor = tenant.id;
           deps.publisher.typing(tenant.id, contactId, true);
@@ -94,24 +123,41 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
     } finally {
       if (typingFor !== null) deps.publisher.typing(typingFor, contactId, false);
     }
+  }
+
+  /** The pair bucket first: it is the one that rarely waits, so the number's tokens are not wasted. */
+  const throttle = async (tenant: Tenant, item: OutboxItem): Promise<number> => {
+    const { limits } = deps;
+    const pair = await deps.limiter.take({
+      key: `pair:${tenant.phoneNumberId}:${item.to}`,
+      ratePerSecond: 1000 / limits.pairIntervalMs,
+      burst: limits.pairBurst,
+    });
+    if (pair > 0) return pair;
+    const perSecond = tenant.messagesPerSecond ?? limits.perNumberPerSecond;
+    return deps.limiter.take({ key: `number:${tenant.phoneNumberId}`, ratePerSecond: perSecond, burst: perSecond });
   };
 
   /** Returns false when the queue must stop for now (retry later, or token expired). */
   const sendOne = async (tenant: Tenant, item: OutboxItem): Promise<boolean> => {
     let wamid: string;
+    const stopTimer = deps.metrics.sendSeconds.startTimer();
     try {
       ({ wamid } = await deps.graph.send(tenant.phoneNumberId, tenant.accessToken, item.to, item.payload as OutboundMessage));
     } catch (error) {
       if (!(error instanceof GraphApiError)) throw error;
       return onSendError(tenant, item, error);
+    } finally {
+      stopTimer();
     }
+    deps.metrics.sends.inc({ result: 'sent', code: '' });
     const at = new Date(deps.now());
     const events = await deps.db.transaction(async (tx) => {
-      await lockKey(tx, wamidLockKey(wamid));
+      if (deps.lockWamids) await lockKey(tx, wamidLockKey(wamid));
       const sent = await markMessageSent(tx, item.messageId, wamid, at);
       await removeOutbox(tx, [item.outboxId]);
-      const early = await applyEarlyStatuses(tx, tenant.id, wamid, at);
-      return recordEvents(tx, [...(sent ? [sent] : []), ...early].map(messageStatus));
+      if (!sent) return [];
+      return recordEvents(tx, [messageStatus(await applyEarlyStatuses(tx, sent, tenant.phoneNumberId, at))]);
     });
     deps.publisher.publish(events);
     return true;
@@ -119,8 +165,11 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
 
   const onSendError = async (tenant: Tenant, item: OutboxItem, error: GraphApiError): Promise<boolean> => {
     const reason = describeGraphError(error);
+    const code = String(error.code ?? error.httpStatus ?? 'network');
     if (isTokenError(error)) {
+      deps.metrics.sends.inc({ result: 'paused', code });
       await markTokenExpired(deps.db, tenant.id, new Date(deps.now()));
+      await deferOutbox(deps.db, item.outboxId, item.attempts, new Date(deps.now()), reason);
       deps.tenants.invalidate();
       deps.log.error({ userId: tenant.id, code: error.code }, 'access token expired or invalid: sends paused until it is replaced');
       deps.onTokenExpired(tenant.id);
@@ -129,11 +178,14 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
     const attempts = item.attempts + 1;
     if (error.retry !== 'no' && attempts < deps.maxAttempts) {
       const delay = backoffDelay(attempts, deps.retryBaseMs);
+      deps.metrics.sends.inc({ result: 'retry', code });
+      deps.metrics.sendRetries.inc();
       await deferOutbox(deps.db, item.outboxId, attempts, new Date(deps.now() + delay), reason);
       deps.log.info({ messageId: item.messageId, code: error.code, attempts, delay }, 'send failed: retrying');
       later(item.contactId, delay);
       return false;
     }
+    deps.metrics.sends.inc({ result: 'failed', code });
     await fail(item, reason);
     return true;
   };
@@ -159,10 +211,10 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
 
   return {
     schedule(contactIds) {
-      for (const contactId of contactIds) runner.schedule(contactId);
+      for (const contactId of contactIds) void runner.schedule(contactId);
     },
     async resume(userId) {
-      for (const contactId of await contactsWithQueuedMessages(deps.db, userId)) runner.schedule(contactId);
+      for (const contactId of await contactsWithQueuedMessages(deps.db, userId)) void runner.schedule(contactId);
     },
     idle: () => runner.idle(),
     async close() {

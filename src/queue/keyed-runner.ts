@@ -4,10 +4,11 @@
  * exactly one more run after it (the handler drains everything it finds, so one is enough).
  */
 export interface KeyedRunner {
-  schedule(key: string): void;
+  /** Resolves when a run of `key` that started after this call has finished. */
+  schedule(key: string): Promise<void>;
   /** Resolves once nothing is running or waiting. */
   idle(): Promise<void>;
-  /** Stops taking new keys and waits for the runs in progress. */
+  /** Stops taking new keys, tells running handlers to stop (their signal aborts), waits for them. */
   close(): Promise<void>;
 }
 
@@ -16,55 +17,59 @@ export interface KeyedRunnerOptions {
   onError(key: string, error: unknown): void;
 }
 
-export function createKeyedRunner(handler: (key: string) => Promise<void>, options: KeyedRunnerOptions): KeyedRunner {
+/** A handler drains a key's work and checks `signal` between units, so a shutdown is prompt. */
+export type KeyedHandler = (key: string, signal: AbortSignal) => Promise<void>;
+
+export function createKeyedRunner(handler: KeyedHandler, options: KeyedRunnerOptions): KeyedRunner {
+  const stopping = new AbortController();
   const running = new Set<string>();
-  const again = new Set<string>();
-  const waiting: string[] = [];
-  const waitingSet = new Set<string>();
+  /** Callers waiting for the next run of a key (one that has not started yet). */
+  const waiters = new Map<string, Array<() => void>>();
+  const queue: string[] = [];
   let idleWaiters: Array<() => void> = [];
   let closed = false;
 
   const settleIdle = () => {
-    if (running.size > 0 || waiting.length > 0) return;
-    const waiters = idleWaiters;
+    if (running.size > 0 || queue.length > 0) return;
+    const resolved = idleWaiters;
     idleWaiters = [];
-    for (const resolve of waiters) resolve();
+    for (const resolve of resolved) resolve();
   };
 
   const pump = () => {
-    while (running.size < options.concurrency && waiting.length > 0) {
-      const key = waiting.shift()!;
-      waitingSet.delete(key);
-      void run(key);
-    }
+    while (running.size < options.concurrency && queue.length > 0) void run(queue.shift()!);
     settleIdle();
   };
 
   const run = async (key: string) => {
     running.add(key);
+    const finished = waiters.get(key) ?? [];
+    waiters.delete(key);
     try {
-      await handler(key);
+      await handler(key, stopping.signal);
     } catch (error) {
       options.onError(key, error);
     } finally {
       running.delete(key);
-      if (again.delete(key) && !closed) enqueue(key);
+      for (const resolve of finished) resolve();
+      if (waiters.has(key)) queue.push(key);
       pump();
     }
   };
 
-  const enqueue = (key: string) => {
-    if (waitingSet.has(key)) return;
-    waitingSet.add(key);
-    waiting.push(key);
-  };
-
   return {
     schedule(key) {
-      if (closed) return;
-      if (running.has(key)) again.add(key);
-      else enqueue(key);
-      pump();
+      if (closed) return Promise.resolve();
+      return new Promise((resolve) => {
+        const pending = waiters.get(key);
+        if (pending) {
+          pending.push(resolve);
+          return;
+        }
+        waiters.set(key, [resolve]);
+        if (!running.has(key)) queue.push(key);
+        pump();
+      });
     },
     idle() {
       return new Promise((resolve) => {
@@ -74,9 +79,10 @@ export function createKeyedRunner(handler: (key: string) => Promise<void>, optio
     },
     async close() {
       closed = true;
-      waiting.length = 0;
-      waitingSet.clear();
-      again.clear();
+      stopping.abort();
+      queue.length = 0;
+      for (const pending of waiters.values()) for (const resolve of pending) resolve();
+      waiters.clear();
       await this.idle();
     },
   };

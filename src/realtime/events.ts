@@ -11,9 +11,25 @@ export const EVENT_TYPES = {
   sessionUpdated: 'session:updated',
   typingStart: 'typing:start',
   typingStop: 'typing:stop',
+  conversationRead: 'conversation:read',
 } as const;
 
-export type StoredEventType = (typeof EVENT_TYPES)['messageNew' | 'messageStatus' | 'sessionUpdated'];
+export type StoredEventType = (typeof EVENT_TYPES)['messageNew' | 'messageStatus' | 'sessionUpdated' | 'conversationRead'];
+
+export type TypingEventType = (typeof EVENT_TYPES)['typingStart' | 'typingStop'];
+
+/**
+ * The per-user room's one event: every event of the user's conversations, for lists (new
+ * conversations, last messages, unread counts, who is being answered). Under their own names
+ * they go to conversation rooms only, so a client that follows one conversation sees only it.
+ * Also the shape of a replayed event (stored ones only: typing is not replayed).
+ */
+export const INBOX_EVENT = 'inbox:event';
+
+export interface InboxEvent {
+  type: StoredEventType | TypingEventType;
+  payload: Record<string, unknown>;
+}
 
 export interface NewRealtimeEvent {
   userId: string;
@@ -64,9 +80,18 @@ export function sessionUpdated(userId: string, contactId: string, change: { sess
   };
 }
 
+/** `conversation:read { contactId, readUpTo }` — operators read the conversation up to that time. */
+export function conversationRead(userId: string, contactId: string, readUpTo: Date): NewRealtimeEvent {
+  return { userId, contactId, type: EVENT_TYPES.conversationRead, payload: { contactId, readUpTo: readUpTo.toISOString() } };
+}
+
 /** What a client receives: the seed's payload with the sequence number. */
 export function wirePayload(event: RealtimeEvent): Record<string, unknown> {
   return { ...event.payload, seq: event.seq };
+}
+
+export function inboxEvent(event: RealtimeEvent): InboxEvent {
+  return { type: event.type, payload: wirePayload(event) };
 }
 
 export interface RealtimePublisher {

@@ -13,6 +13,8 @@ export interface Tenant {
   accessToken: string;
   appSecret: string | null;
   tokenExpiredAt: Date | null;
+  /** Send throughput of this number; null uses the configured default. */
+  messagesPerSecond: number | null;
 }
 
 export interface TenantDirectory {
@@ -23,7 +25,8 @@ export interface TenantDirectory {
 }
 
 interface Entry {
-  tenant: Tenant | null;
+  /** Shared by every caller while the lookup runs, so a burst costs one query, not one each. */
+  tenant: Promise<Tenant | null>;
   expiresAt: number;
 }
 
@@ -39,14 +42,18 @@ export function createTenantDirectory(db: Db, box: SecretBox, ttlMs = 10_000): T
       accessToken: box.open(row.metaAccessToken),
       appSecret: row.appSecret ? box.open(row.appSecret) : null,
       tokenExpiredAt: row.tokenExpiredAt,
+      messagesPerSecond: row.messagesPerSecond,
     };
   };
 
-  const cached = async (cache: Map<string, Entry>, key: string, load: () => Promise<UserRow | undefined>) => {
+  const cached = (cache: Map<string, Entry>, key: string, load: () => Promise<UserRow | undefined>) => {
     const hit = cache.get(key);
     if (hit && hit.expiresAt > Date.now()) return hit.tenant;
-    const tenant = toTenant(await load());
-    cache.set(key, { tenant, expiresAt: Date.now() + ttlMs });
+    const tenant = load().then(toTenant);
+    const entry = { tenant, expiresAt: Date.now() + ttlMs };
+    cache.set(key, entry);
+    // A failed lookup is not remembered: the next caller tries again.
+    tenant.catch(() => cache.get(key) === entry && cache.delete(key));
     return tenant;
   };
 

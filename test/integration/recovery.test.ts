@@ -1,38 +1,66 @@
 /**
- * Nothing answered 200 is lost: events stored while no worker runs are processed after a
- * restart, a closed database answers 503 (so Meta retries), and the retry then succeeds.
+ * Nothing answered 200 is lost: a process killed with -9 while events wait leaves them pending,
+ * and the next start processes each exactly once; a closed database answers 503 (so Meta
+ * retries), and the retry then succeeds.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { openDatabase } from '../../src/db/client.js';
 import { startSimulator } from '../../src/simulator/index.js';
 import { echoFlow } from '../fixtures/flows.js';
-import { ACCESS_TOKEN, APP_SECRET, PHONE_NUMBER_ID, eventually, queryCount, startHarness } from '../support/harness.js';
+import { ACCESS_TOKEN, APP_SECRET, PHONE_NUMBER_ID, adminClient, apiClient, eventually, serviceEnv, startHarness } from '../support/harness.js';
+import { startServiceProcess } from '../support/process.js';
 import { textWebhook, wamid } from '../support/webhooks.js';
 
-describe('restart with pending events', () => {
-  it('processes, after a restart, every event stored while the worker was not running', async () => {
-    const simulator = await startSimulator({ appSecret: APP_SECRET, phoneNumbers: { [PHONE_NUMBER_ID]: { accessToken: ACCESS_TOKEN } } });
-    const first = await startHarness({ simulator, worker: false });
-    const { apiKey } = await first.createUser();
-    await first.createFlow(apiKey, { trigger: 'default', definition: echoFlow('got it') });
-    const phones = Array.from({ length: 5 }, (_, i) => `1555444000${i}`);
-    for (const from of phones) {
-      expect((await simulator.postWebhook(textWebhook([{ from, wamid: wamid('restart'), body: 'hello' }]))).status).toBe(200);
-    }
-    expect(await queryCount(first, sql`select count(*)::int as n from inbound_events where state = 'pending'`)).toBe(5);
-    expect(simulator.sent).toHaveLength(0);
-    await first.close({ keepData: true, keepSimulator: true });
+async function pendingIn(dataDir: string): Promise<number> {
+  const database = await openDatabase({ kind: 'embedded', dataDir });
+  try {
+    const result = (await database.db.execute(sql`select count(*)::int as n from inbound_events where state = 'pending'`)) as unknown as {
+      rows: Array<{ n: number }>;
+    };
+    return Number(result.rows[0]!.n);
+  } finally {
+    await database.close();
+  }
+}
 
-    const second = await startHarness({ simulator, dataDir: first.dataDir });
+describe('crash with pending events', () => {
+  it('processes, after kill -9 and a restart, every acknowledged event exactly once', async () => {
+    const simulator = await startSimulator({ appSecret: APP_SECRET, phoneNumbers: { [PHONE_NUMBER_ID]: { accessToken: ACCESS_TOKEN } } });
+    const dataDir = mkdtempSync(join(tmpdir(), 'waflow-crash-'));
+    const env = serviceEnv(dataDir, simulator.url);
     try {
-      await eventually(() => phones.every((phone) => simulator.sent.some((m) => m.to === phone)));
-      expect(simulator.sent).toHaveLength(5);
-      expect(await queryCount(second, sql`select count(*)::int as n from inbound_events where state = 'pending'`)).toBe(0);
+      const first = await startServiceProcess(['serve'], env);
+      simulator.setWebhookUrl(`${first.url}/webhooks/whatsapp`);
+      const admin = adminClient(apiClient(first.url));
+      const { apiKey } = await admin.createUser();
+      await admin.createFlow(apiKey, { trigger: 'default', definition: echoFlow('got it') });
+
+      const phones = Array.from({ length: 300 }, (_, i) => `1555444${String(i).padStart(4, '0')}`);
+      const answer = await simulator.postWebhook(textWebhook(phones.map((from) => ({ from, wamid: wamid('crash'), body: 'hello' }))));
+      expect(answer.status).toBe(200);
+      expect(await first.stop('SIGKILL')).toBeNull();
+
+      const pendingAtCrash = await pendingIn(dataDir);
+      expect(pendingAtCrash).toBeGreaterThan(0);
+
+      const second = await startServiceProcess(['serve'], env);
+      simulator.setWebhookUrl(`${second.url}/webhooks/whatsapp`);
+      try {
+        await eventually(() => phones.every((phone) => simulator.sent.some((m) => m.to === phone)), 30_000);
+        for (const phone of phones) expect(simulator.sent.filter((m) => m.to === phone).length, phone).toBe(1);
+      } finally {
+        expect(await second.stop('SIGTERM')).toBe(0);
+      }
+      expect(await pendingIn(dataDir)).toBe(0);
     } finally {
-      await second.close();
       await simulator.close();
+      rmSync(dataDir, { recursive: true, force: true });
     }
-  });
+  }, 120_000);
 });
 
 describe('database unavailable', () => {

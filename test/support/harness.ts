@@ -21,7 +21,7 @@ export interface Harness {
   simulator: Simulator;
   dataDir: string;
   env: Record<string, string>;
-  api<T = unknown>(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: T }>;
+  api: ApiCall;
   /** Creates a user for PHONE_NUMBER_ID (or the given one); returns its id and API key. */
   createUser(phoneNumberId?: string, accessToken?: string): Promise<{ id: string; apiKey: string }>;
   createFlow(apiKey: string, flow: { name?: string; trigger: string; status?: string; definition: unknown }): Promise<{ id: string }>;
@@ -35,7 +35,20 @@ export interface HarnessOptions {
   dataDir?: string;
   /** Reuse a running simulator. */
   simulator?: Simulator;
-  worker?: boolean;
+}
+
+/** The environment of a service under test: its data folder, the simulator, known secrets. */
+export function serviceEnv(dataDir: string, simulatorUrl: string): Record<string, string> {
+  return {
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    WHATSAPP_APP_SECRET: APP_SECRET,
+    WHATSAPP_VERIFY_TOKEN: 'verify-me',
+    ADMIN_TOKEN,
+    META_GRAPH_URL: simulatorUrl,
+    LOG_LEVEL: 'silent',
+    SEND_RETRY_BASE_MS: '20',
+  };
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -43,23 +56,35 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const simulator =
     options.simulator ??
     (await startSimulator({ appSecret: APP_SECRET, phoneNumbers: { [PHONE_NUMBER_ID]: { accessToken: ACCESS_TOKEN } } }));
-  const env = {
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATA_DIR: dataDir,
-    WHATSAPP_APP_SECRET: APP_SECRET,
-    WHATSAPP_VERIFY_TOKEN: 'verify-me',
-    ADMIN_TOKEN,
-    META_GRAPH_URL: simulator.url,
-    LOG_LEVEL: 'silent',
-    SEND_RETRY_BASE_MS: '20',
-    ...options.env,
-  };
-  const waflow = await createWaflow(loadConfig(env), { worker: options.worker ?? true });
+  const env = { ...serviceEnv(dataDir, simulator.url), PORT: '0', ...options.env };
+  const waflow = await createWaflow(loadConfig(env));
   const url = await waflow.listen();
   simulator.setWebhookUrl(`${url}/webhooks/whatsapp`);
 
-  const api: Harness['api'] = async (method, path, body, token) => {
+  const api = apiClient(url);
+  const admin = adminClient(api);
+
+  return {
+    url,
+    waflow,
+    simulator,
+    dataDir,
+    env,
+    api,
+    ...admin,
+    async close(closeOptions = {}) {
+      await waflow.close();
+      if (!closeOptions.keepSimulator && !options.simulator) await simulator.close();
+      if (!closeOptions.keepData) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type ApiCall = <T = unknown>(method: string, path: string, body?: unknown, token?: string) => Promise<{ status: number; body: T }>;
+
+/** JSON over real HTTP to a running service. */
+export function apiClient(url: string): ApiCall {
+  return async (method, path, body, token) => {
     const response = await fetch(`${url}${path}`, {
       method,
       headers: {
@@ -71,14 +96,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     const text = await response.text();
     return { status: response.status, body: (text ? JSON.parse(text) : null) as never };
   };
+}
 
+/** Creating tenants and flows through the admin API, as a newcomer would. */
+export function adminClient(api: ApiCall): Pick<Harness, 'createUser' | 'createFlow'> {
   return {
-    url,
-    waflow,
-    simulator,
-    dataDir,
-    env,
-    api,
     async createUser(phoneNumberId = PHONE_NUMBER_ID, accessToken = ACCESS_TOKEN) {
       const created = await api<{ id: string; apiKey: string }>(
         'POST',
@@ -93,11 +115,6 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       const created = await api<{ id: string }>('POST', '/api/v1/flows', { name: 'flow', status: 'Active', ...flow }, apiKey);
       if (created.status !== 201) throw new Error(`createFlow: ${created.status} ${JSON.stringify(created.body)}`);
       return created.body;
-    },
-    async close(closeOptions = {}) {
-      await waflow.close();
-      if (!closeOptions.keepSimulator && !options.simulator) await simulator.close();
-      if (!closeOptions.keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

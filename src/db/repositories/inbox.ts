@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { inboundEvents } from '../schema.js';
 
@@ -40,6 +40,7 @@ export async function nextPendingEvent(
         eq(inboundEvents.phoneNumberId, phoneNumberId),
         eq(inboundEvents.contactKey, contactKey),
         eq(inboundEvents.state, 'pending'),
+        ne(inboundEvents.kind, 'status'),
       ),
     )
     .orderBy(asc(inboundEvents.occurredAt), asc(inboundEvents.id))
@@ -54,12 +55,12 @@ export async function settleEvent(db: Db, id: number, state: InboundEventState, 
     .where(eq(inboundEvents.id, id));
 }
 
-/** Conversations with events still to process (after a restart or a crash). */
+/** Conversations with events still to process (after a restart or a crash); statuses go in batches. */
 export async function pendingConversations(db: Db): Promise<Array<{ phoneNumberId: string; contactKey: string }>> {
   const rows = await db
     .selectDistinct({ phoneNumberId: inboundEvents.phoneNumberId, contactKey: inboundEvents.contactKey })
     .from(inboundEvents)
-    .where(eq(inboundEvents.state, 'pending'));
+    .where(and(eq(inboundEvents.state, 'pending'), ne(inboundEvents.kind, 'status')));
   return rows.flatMap((row) =>
     row.phoneNumberId !== null && row.contactKey !== null
       ? [{ phoneNumberId: row.phoneNumberId, contactKey: row.contactKey }]

@@ -26,40 +26,6 @@ export async function insertMessages(db: Db, rows: readonly NewMessage[]): Promi
     .returning();
 }
 
-export interface StatusChange {
-  userId: string;
-  wamid: string;
-  status: string;
-  error: string | null;
-  at: Date;
-  /** Only rows currently in one of these statuses change: forward-only, decided atomically. */
-  from: readonly string[];
-}
-
-export async function applyMessageStatus(db: Db, change: StatusChange): Promise<MessageRow | null> {
-  if (change.from.length === 0) return null;
-  const [row] = await db
-    .update(messages)
-    .set({ status: change.status, error: change.error, statusUpdatedAt: change.at })
-    .where(
-      and(
-        eq(messages.waMessageId, change.wamid),
-        eq(messages.userId, change.userId),
-        inArray(messages.status, [...change.from]),
-      ),
-    )
-    .returning();
-  return row ?? null;
-}
-
-export async function findMessageByWamid(db: Db, userId: string, wamid: string): Promise<MessageRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(messages)
-    .where(and(eq(messages.waMessageId, wamid), eq(messages.userId, userId)));
-  return row;
-}
-
 /** The Graph API accepted the message: remember its wamid (statuses refer to it). */
 export async function markMessageSent(db: Db, id: string, wamid: string, at: Date): Promise<MessageRow | undefined> {
   const [row] = await db

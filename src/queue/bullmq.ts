@@ -1,0 +1,72 @@
+/**
+ * The scaled adapter: notifications are BullMQ jobs on Redis, consumed by worker processes.
+ * Every notification is its own job (no job-id dedupe: a dedupe window could swallow the
+ * notification of an event committed just as a drain finished). Jobs for one conversation are
+ * coalesced inside a process by a keyed runner, and serialised across processes by the
+ * conversation's database lock; a job for a conversation already drained simply finds nothing.
+ * A worker that dies leaves its jobs stalled; BullMQ hands them to another worker.
+ */
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { createKeyedRunner, type KeyedRunner } from './keyed-runner.js';
+import type { WorkQueue } from './port.js';
+
+export interface BullQueueOptions {
+  redisUrl: string;
+  concurrency: number;
+  onError(key: string, error: unknown): void;
+  /** Redis key prefix (REDIS_PREFIX). */
+  prefix: string;
+}
+
+interface DrainJob {
+  key: string;
+}
+
+const JOB_NAME = 'drain';
+
+export function redisConnection(url: string): Redis {
+  // BullMQ workers block on Redis; they need unlimited retries per request.
+  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true });
+}
+
+export function createBullQueue(options: BullQueueOptions): WorkQueue {
+  const name = 'conversations';
+  const connection = redisConnection(options.redisUrl);
+  const queue = new Queue<DrainJob>(name, {
+    connection,
+    prefix: options.prefix,
+    defaultJobOptions: { removeOnComplete: true, removeOnFail: 1_000, attempts: 5, backoff: { type: 'exponential', delay: 1_000 } },
+  });
+  let worker: { instance: Worker<DrainJob>; connection: Redis; runner: KeyedRunner } | null = null;
+
+  return {
+    async notify(keys) {
+      const jobs = [...new Set(keys)].map((key) => ({ name: JOB_NAME, data: { key } }));
+      if (jobs.length > 0) await queue.addBulk(jobs);
+    },
+    notifyLater(key, delayMs) {
+      queue.add(JOB_NAME, { key }, { delay: delayMs }).catch((error: unknown) => options.onError(key, error));
+    },
+    consume(handler) {
+      const runner = createKeyedRunner(handler, options);
+      const workerConnection = redisConnection(options.redisUrl);
+      const instance = new Worker<DrainJob>(name, (job) => runner.schedule(job.data.key), {
+        connection: workerConnection,
+        prefix: options.prefix,
+        concurrency: options.concurrency,
+      });
+      instance.on('error', (error) => options.onError('(worker)', error));
+      worker = { instance, connection: workerConnection, runner };
+    },
+    async close() {
+      if (worker) {
+        await worker.instance.close();
+        await worker.runner.close();
+        worker.connection.disconnect();
+      }
+      await queue.close();
+      connection.disconnect();
+    },
+  };
+}

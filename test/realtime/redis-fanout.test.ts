@@ -1,0 +1,72 @@
+/**
+ * Scaled mode, two real processes on the real PostgreSQL and Redis: a browser-like client is
+ * connected to a `serve` process that runs no worker, and every event of a conversation — all
+ * committed (or, for typing, emitted) by the `worker` process — reaches it through the socket.io
+ * Redis adapter.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { echoFlow } from '../fixtures/flows.js';
+import { ACCESS_TOKEN, APP_SECRET, PHONE_NUMBER_ID, adminClient, apiClient, eventually, serviceEnv } from '../support/harness.js';
+import { startServiceProcess, type ServiceProcess } from '../support/process.js';
+import { REDIS_URL, createTestDatabase, scaledModeAvailable, testRedisPrefix, type TestDatabase } from '../support/services.js';
+import { connectClient, type TestClient } from './clients.js';
+
+describe.skipIf(!scaledModeAvailable)('realtime across processes (Redis adapter)', () => {
+  let database: TestDatabase;
+  let simulator: Simulator;
+  let dataDir: string;
+  let serve: ServiceProcess;
+  let worker: ServiceProcess;
+  let client: TestClient | undefined;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    simulator = await startSimulator({ appSecret: APP_SECRET, phoneNumbers: { [PHONE_NUMBER_ID]: { accessToken: ACCESS_TOKEN } } });
+    dataDir = mkdtempSync(join(tmpdir(), 'waflow-fanout-'));
+    const env = { ...serviceEnv(dataDir, simulator.url), DATABASE_URL: database.url, REDIS_URL, REDIS_PREFIX: testRedisPrefix() };
+    [serve, worker] = await Promise.all([startServiceProcess(['serve', '--no-worker'], env), startServiceProcess(['worker'], env)]);
+    simulator.setWebhookUrl(`${serve.url}/webhooks/whatsapp`);
+  });
+  afterAll(async () => {
+    client?.close();
+    await Promise.all([serve?.stop(), worker?.stop()]);
+    await simulator?.close();
+    await database?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('delivers events committed by a worker process to a client of a serve process', async () => {
+    const admin = adminClient(apiClient(serve.url));
+    const { apiKey } = await admin.createUser();
+    await admin.createFlow(apiKey, { trigger: 'default', definition: echoFlow('You said {{input}}') });
+    client = await connectClient(serve.url, { token: apiKey });
+
+    const phone = '15550004001';
+    await simulator.userSends(PHONE_NUMBER_ID, phone, { type: 'text', body: 'first' });
+    const [created] = await client.waitFor('inbox:event');
+    const contactId = (created!.payload as { contactId: string }).contactId;
+    expect(await client.request('join:conversation', contactId)).toEqual({ ok: true, contactId });
+
+    // The serve process runs no worker: every event below is committed by the worker process.
+    await simulator.userSends(PHONE_NUMBER_ID, phone, { type: 'text', body: 'second' });
+    // From the second message on (the first turn may still be finishing when the room is joined).
+    const turn = () => {
+      const inRoom = client!.received.filter((item) => item.event !== 'inbox:event');
+      const start = inRoom.findIndex((item) => item.event === 'message:new' && (item.payload.message as { content: string }).content === 'second');
+      return start < 0 ? [] : inRoom.slice(start);
+    };
+    const reply = await eventually(() => turn().find((item) => item.event === 'message:new' && (item.payload.message as { direction: string }).direction === 'outbound'));
+    const replyId = (reply.payload.message as { id: string }).id;
+    await eventually(() => turn().some((item) => item.event === 'message:status' && item.payload.messageId === replyId && item.payload.status === 'Read'));
+    await eventually(() => turn().some((item) => item.event === 'typing:stop'));
+
+    const events = turn().map((item) => item.event);
+    expect(events.slice(0, 3)).toEqual(['message:new', 'message:new', 'session:updated']);
+    expect(events).toEqual(expect.arrayContaining(['typing:start', 'message:status', 'typing:stop']));
+    expect((reply.payload.message as { content: string }).content).toBe('You said second');
+  });
+});

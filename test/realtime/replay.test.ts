@@ -1,0 +1,56 @@
+/**
+ * The replay's bounds, against a real (embedded) database: one page at most, flagged incomplete
+ * when more was missed, and the short stretch before the client's last sequence number repeated
+ * (an event can be published after one with a higher number).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Database } from '../../src/db/client.js';
+import { recordEvents } from '../../src/db/repositories/events.js';
+import { EVENT_TYPES, type NewRealtimeEvent } from '../../src/realtime/events.js';
+import { REPLAY_PAGE, replayEvents } from '../../src/realtime/replay.js';
+
+let dataDir: string;
+let database: Database;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'waflow-replay-'));
+  database = await openDatabase({ kind: 'embedded', dataDir });
+});
+afterAll(async () => {
+  await database.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const event = (userId: string, n: number): NewRealtimeEvent => ({
+  userId,
+  contactId: `contact-${n}`,
+  type: EVENT_TYPES.sessionUpdated,
+  payload: { sessionId: `session-${n}`, status: 'Active', contactId: `contact-${n}` },
+});
+
+describe('replay', () => {
+  it('sends at most one page, in order, and says when more was missed', async () => {
+    const recorded = await recordEvents(database.db, Array.from({ length: REPLAY_PAGE + 20 }, (_, n) => event('many', n)));
+    await recordEvents(database.db, [event('someone-else', 0)]);
+
+    const first = await replayEvents(database.db, 'many', 0);
+    expect(first.complete).toBe(false);
+    expect(first.events).toHaveLength(REPLAY_PAGE);
+    expect(first.events[0]).toEqual({ type: 'session:updated', payload: { ...recorded[0]!.payload, seq: recorded[0]!.seq } });
+
+    const rest = await replayEvents(database.db, 'many', recorded[REPLAY_PAGE - 1]!.seq);
+    expect(rest.complete).toBe(true);
+    const after = rest.events.filter((item) => (item.payload.seq as number) > recorded[REPLAY_PAGE - 1]!.seq);
+    expect(after.map((item) => item.payload.seq)).toEqual(recorded.slice(REPLAY_PAGE).map((item) => item.seq));
+  });
+
+  it('repeats the events just before the last one seen, never another user’s', async () => {
+    const recorded = await recordEvents(database.db, [event('few', 1), event('few', 2), event('few', 3)]);
+    const replay = await replayEvents(database.db, 'few', recorded[2]!.seq);
+    expect(replay).toEqual({ complete: true, events: recorded.map((item) => ({ type: item.type, payload: { ...item.payload, seq: item.seq } })) });
+    expect(await replayEvents(database.db, 'nobody', recorded[2]!.seq)).toEqual({ complete: true, events: [] });
+  });
+});
