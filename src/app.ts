@@ -68,7 +68,7 @@ export async function createWaflow(config: Config, options: WaflowOptions = {}):
   const { db } = database;
   /** Several processes may share a PostgreSQL database; the embedded one runs transactions one at a time. */
   const sharedDatabase = database.kind === 'postgres';
-  const redis: Redis | null = config.redisUrl ? redisConnection(config.redisUrl) : null;
+  const redis: Redis | null = config.redisUrl ? redisConnection(config.redisUrl, 'commands', log) : null;
   const box = createSecretBox(secrets.encryptionKey);
   const tenants = createTenantDirectory(db, box);
   const now = () => Date.now();
@@ -79,7 +79,7 @@ export async function createWaflow(config: Config, options: WaflowOptions = {}):
 
   const onQueueError = (key: string, error: unknown) => log.error({ err: error, conversation: key }, 'conversation run failed');
   const queue: WorkQueue = config.redisUrl
-    ? createBullQueue({ redisUrl: config.redisUrl, prefix: config.redisPrefix, concurrency: config.concurrency, onError: onQueueError })
+    ? createBullQueue({ redisUrl: config.redisUrl, prefix: config.redisPrefix, concurrency: config.concurrency, onError: onQueueError, log })
     : createInProcessQueue({ concurrency: config.concurrency, onError: onQueueError });
   const notify = (keys: Iterable<string>) => queue.notify(keys);
   // Realtime: socket.io on the HTTP port, fanned out through Redis when there is one.
@@ -133,6 +133,7 @@ export async function createWaflow(config: Config, options: WaflowOptions = {}):
               tokens: realtime.tokens,
               now,
             },
+            guards: { origins: config.frontendOrigins, rateLimitPerMinute: config.apiRateLimitPerMinute, redis },
           },
   });
   if (role !== 'worker') realtime.server.attach(http.server);

@@ -46,6 +46,7 @@ const envSchema = z.object({
   SEND_PAIR_INTERVAL_MS: positiveInt.default(6_000),
   SEND_PAIR_BURST: positiveInt.default(20),
   WORKER_CONCURRENCY: positiveInt.default(64),
+  API_RATE_LIMIT_PER_MINUTE: positiveInt.default(600),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
   TIMER_POLL_MS: positiveInt.default(1_000),
   SWEEP_INTERVAL_MS: positiveInt.default(30_000),
@@ -84,6 +85,7 @@ export interface Config {
     pairIntervalMs: number;
     pairBurst: number;
   };
+  apiRateLimitPerMinute: number;
   /** Conversations and contacts handled at once per process. */
   concurrency: number;
   shutdownTimeoutMs: number;
@@ -130,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       pairBurst: e.SEND_PAIR_BURST,
     },
     concurrency: e.WORKER_CONCURRENCY,
+    apiRateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     flowHttp: {
       allowPrivateNetworks: e.FLOW_HTTP_ALLOW_PRIVATE,

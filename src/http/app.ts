@@ -3,8 +3,12 @@
  * and the operations routes (health, readiness, Prometheus metrics) every process serves.
  * Adapters come in through the deps; this file only wires routes.
  */
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { hashApiKey } from '../security/api-keys.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { ApiDeps } from './api/deps.js';
 import { consoleRoutes, type ConsoleDeps } from './api/console.js';
@@ -22,7 +26,22 @@ export interface HttpDeps {
   /** Throws when the process cannot do its job (database or Redis unreachable…). */
   ready(): Promise<void>;
   /** The public service; absent in a worker process, which serves only the operations routes. */
-  service?: { api: ApiDeps; webhook: WebhookRouteDeps; console: ConsoleDeps };
+  service?: { api: ApiDeps; webhook: WebhookRouteDeps; console: ConsoleDeps; guards: ApiGuards };
+}
+
+export interface ApiGuards {
+  /** Browser origins allowed to call the API (FRONTEND_URL). */
+  origins: string[];
+  /** Requests per minute per API key (or per address without one). */
+  rateLimitPerMinute: number;
+  /** Shares the rate-limit counters across processes; null keeps them in memory. */
+  redis: Redis | null;
+}
+
+/** Rate limits count per credential (hashed: the key itself never becomes a Redis key), else per address. */
+function rateLimitKey(request: FastifyRequest): string {
+  const header = request.headers.authorization;
+  return typeof header === 'string' && header.startsWith('Bearer ') ? `key:${hashApiKey(header.slice(7))}` : `ip:${request.ip}`;
 }
 
 export function buildHttpApp(deps: HttpDeps): FastifyInstance {
@@ -55,6 +74,13 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
     void app.register(async (scope) => webhookRoutes(scope, service.webhook));
     void app.register(
       async (api) => {
+        await api.register(cors, { origin: service.guards.origins, credentials: true });
+        await api.register(rateLimit, {
+          max: service.guards.rateLimitPerMinute,
+          timeWindow: 60_000,
+          keyGenerator: rateLimitKey,
+          ...(service.guards.redis && { redis: service.guards.redis, nameSpace: 'waflow-api-rate:' }),
+        });
         await userRoutes(api, service.api);
         await flowRoutes(api, service.api);
         await conversationRoutes(api, service.api);

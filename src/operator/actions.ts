@@ -103,7 +103,7 @@ export function createOperatorActions(deps: OperatorDeps): OperatorActions {
   return {
     takeOver: (userId, contactId) =>
       inConversation(userId, contactId, async (tx, contact, now) => {
-        const session = await findCurrentSession(tx, contact.id);
+        const session = await findCurrentSession(tx, contact.id, LIVE_SESSION_STATUSES);
         if (!session) {
           throw new OperatorError('conflict', 'no_session', 'no flow has run for this contact yet: reply without taking over');
         }
@@ -120,7 +120,7 @@ export function createOperatorActions(deps: OperatorDeps): OperatorActions {
       inConversation(userId, contactId, async (tx, contact, now) => {
         const window = serviceWindow(contact.lastInboundAt, now);
         if (!window.open) throw new OperatorError('conflict', 'window_closed', windowClosedMessage(window.closesAt));
-        const session = await findCurrentSession(tx, contact.id);
+        const session = await findCurrentSession(tx, contact.id, LIVE_SESSION_STATUSES);
         if (session && isLive(session.status) && session.status !== 'Handoff') {
           throw new OperatorError('conflict', 'bot_active', `the bot is running this conversation (session ${session.status}): take it over first`);
         }
@@ -139,7 +139,7 @@ export function createOperatorActions(deps: OperatorDeps): OperatorActions {
 
     release: (userId, contactId, mode) =>
       inConversation(userId, contactId, async (tx, contact, now) => {
-        const session = await findCurrentSession(tx, contact.id);
+        const session = await findCurrentSession(tx, contact.id, LIVE_SESSION_STATUSES);
         if (session?.status !== 'Handoff') {
           throw new OperatorError('conflict', 'not_taken_over', 'this conversation is not taken over');
         }

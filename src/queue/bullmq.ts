@@ -8,6 +8,7 @@
  */
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
 import { createKeyedRunner, type KeyedRunner } from './keyed-runner.js';
 import type { WorkQueue } from './port.js';
 
@@ -15,6 +16,7 @@ export interface BullQueueOptions {
   redisUrl: string;
   concurrency: number;
   onError(key: string, error: unknown): void;
+  log: Logger;
   /** Redis key prefix (REDIS_PREFIX). */
   prefix: string;
 }
@@ -25,14 +27,32 @@ interface DrainJob {
 
 const JOB_NAME = 'drain';
 
-export function redisConnection(url: string): Redis {
-  // BullMQ workers block on Redis; they need unlimited retries per request.
-  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true });
+/**
+ * A worker's connection blocks on Redis and must retry forever; any other connection fails fast
+ * while Redis is down (a webhook must not wait on it, and readiness must answer).
+ */
+export function redisConnection(url: string, use: 'blocking' | 'commands', log?: Logger): Redis {
+  const redis =
+    use === 'blocking'
+      ? new Redis(url, { maxRetriesPerRequest: null })
+      : new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000 });
+  // Reconnection is automatic; say once that Redis went away and once that it is back.
+  let down = false;
+  redis.on('error', (error) => {
+    if (down) return;
+    down = true;
+    log?.warn({ err: error }, 'Redis unreachable: retrying');
+  });
+  redis.on('ready', () => {
+    if (down) log?.info('Redis reachable again');
+    down = false;
+  });
+  return redis;
 }
 
 export function createBullQueue(options: BullQueueOptions): WorkQueue {
   const name = 'conversations';
-  const connection = redisConnection(options.redisUrl);
+  const connection = redisConnection(options.redisUrl, 'commands', options.log);
   const queue = new Queue<DrainJob>(name, {
     connection,
     prefix: options.prefix,
@@ -50,7 +70,7 @@ export function createBullQueue(options: BullQueueOptions): WorkQueue {
     },
     consume(handler) {
       const runner = createKeyedRunner(handler, options);
-      const workerConnection = redisConnection(options.redisUrl);
+      const workerConnection = redisConnection(options.redisUrl, 'blocking', options.log);
       const instance = new Worker<DrainJob>(name, (job) => runner.schedule(job.data.key), {
         connection: workerConnection,
         prefix: options.prefix,

@@ -5,7 +5,6 @@
 import { and, desc, eq, lt, max, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { contacts, conversationReads, flows, messages, sessions } from '../schema.js';
-import { LIVE_SESSION_STATUSES } from '../../engine/types.js';
 
 /** Counting stops here: a console shows "99+" rather than paying for a long count. */
 export const UNREAD_COUNT_CAP = 100;
@@ -25,16 +24,19 @@ export interface ConversationRow {
   session: { id: string; status: string; currentNodeId: string | null; flowId: string; flowName: string } | null;
 }
 
-const liveFirst = sql`${sessions.status} in (${sql.join(
-  LIVE_SESSION_STATUSES.map((status) => sql`${status}`),
-  sql`, `,
-)}) desc`;
+/** Sessions in one of `liveStatuses` (the conversation's owner) sort first. */
+const liveFirst = (liveStatuses: readonly string[]) =>
+  sql`${sessions.status} in (${sql.join(
+    liveStatuses.map((status) => sql`${status}`),
+    sql`, `,
+  )}) desc`;
 
 /** A user's conversations, latest activity first (or the one contact asked for). */
 export async function listConversations(
   db: Db,
   userId: string,
   page: { limit: number; offset: number; contactId?: string },
+  liveStatuses: readonly string[],
 ): Promise<ConversationRow[]> {
   const lastMessage = db
     .select({
@@ -63,7 +65,7 @@ export async function listConversations(
     .from(sessions)
     .innerJoin(flows, eq(flows.id, sessions.flowId))
     .where(eq(sessions.contactId, contacts.id))
-    .orderBy(liveFirst, desc(sessions.updatedAt))
+    .orderBy(liveFirst(liveStatuses), desc(sessions.updatedAt))
     .limit(1)
     .as('session');
   const unread = sql<number>`(select count(*)::int from (
@@ -105,12 +107,16 @@ export async function listConversations(
 }
 
 /** The contact's live session if it has one, else its latest: what the bot is (or was last) doing. */
-export async function findCurrentSession(db: Db, contactId: string): Promise<typeof sessions.$inferSelect | undefined> {
+export async function findCurrentSession(
+  db: Db,
+  contactId: string,
+  liveStatuses: readonly string[],
+): Promise<typeof sessions.$inferSelect | undefined> {
   const [row] = await db
     .select()
     .from(sessions)
     .where(eq(sessions.contactId, contactId))
-    .orderBy(liveFirst, desc(sessions.updatedAt))
+    .orderBy(liveFirst(liveStatuses), desc(sessions.updatedAt))
     .limit(1);
   return row;
 }

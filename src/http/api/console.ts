@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { listConversations, type ConversationRow } from '../../db/repositories/conversations.js';
+import { LIVE_SESSION_STATUSES } from '../../engine/types.js';
 import { OperatorError, RELEASE_MODES, type OperatorActions } from '../../operator/actions.js';
 import { serviceWindow } from '../../operator/window.js';
 import type { SocketTokens } from '../../realtime/socket-tokens.js';
@@ -57,12 +58,12 @@ export async function consoleRoutes(app: FastifyInstance, api: ApiDeps, deps: Co
   app.get('/conversations', async (request) => {
     const userId = await api.auth.user(request);
     const page = parseWith(pageQuery, request.query, 'query');
-    return { conversations: (await listConversations(api.db, userId, page)).map(view) };
+    return { conversations: (await listConversations(api.db, userId, page, LIVE_SESSION_STATUSES)).map(view) };
   });
 
   app.get('/conversations/:id', async (request) => {
     const userId = await api.auth.user(request);
-    const [row] = await listConversations(api.db, userId, { limit: 1, offset: 0, contactId: contactIdOf(request) });
+    const [row] = await listConversations(api.db, userId, { limit: 1, offset: 0, contactId: contactIdOf(request) }, LIVE_SESSION_STATUSES);
     if (!row) throw notFound('contact');
     return view(row);
   });

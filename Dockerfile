@@ -1,0 +1,12 @@
+FROM node:20-bookworm-slim
+WORKDIR /opt/waflow
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY bin ./bin
+COPY web ./web
+RUN npm install --no-save typescript@5.9 @types/node@20 @types/pg@8 && npm run build && npm prune --omit=dev
+USER node
+EXPOSE 3001
+CMD ["node", "bin/waflow.js", "serve"]

@@ -1,0 +1,51 @@
+/** The admin API's guards: a rate limit per API key, and CORS only for FRONTEND_URL origins. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../support/harness.js';
+
+let h: Harness;
+let first: string;
+let second: string;
+
+beforeAll(async () => {
+  h = await startHarness({ env: { API_RATE_LIMIT_PER_MINUTE: '5', FRONTEND_URL: 'https://console.example.com' } });
+  first = (await h.createUser()).apiKey;
+  h.simulator.addPhoneNumber('200300401', { accessToken: 'EAAG-other' });
+  second = (await h.createUser('200300401', 'EAAG-other')).apiKey;
+});
+afterAll(() => h.close());
+
+describe('rate limit', () => {
+  it('answers 429 past the limit for one key, without affecting another key', async () => {
+    const statuses = [];
+    for (let i = 0; i < 7; i++) statuses.push((await h.api('GET', '/api/v1/flows', undefined, first)).status);
+    expect(statuses.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
+    expect(statuses.slice(5)).toEqual([429, 429]);
+    expect((await h.api('GET', '/api/v1/flows', undefined, second)).status).toBe(200);
+  });
+
+  it('never limits Meta’s webhooks', async () => {
+    for (let i = 0; i < 8; i++) {
+      const answer = await h.simulator.postWebhook({ object: 'whatsapp_business_account', entry: [] });
+      expect(answer.status).toBe(200);
+    }
+  });
+});
+
+describe('CORS', () => {
+  const preflight = (origin: string) =>
+    fetch(`${h.url}/api/v1/flows`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+    });
+
+  it('allows the configured origin, with credentials', async () => {
+    const response = await preflight('https://console.example.com');
+    expect(response.headers.get('access-control-allow-origin')).toBe('https://console.example.com');
+    expect(response.headers.get('access-control-allow-credentials')).toBe('true');
+  });
+
+  it('gives no CORS grant to any other origin', async () => {
+    const response = await preflight('https://evil.example.com');
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
