@@ -2,6 +2,7 @@
  * `waflow <command>`: the service's command line. Each command lives in its own module; this
  * file only dispatches.
  */
+import { demoCommand } from './demo.js';
 import { flowsCommand } from './flows.js';
 import { migrateCommand } from './migrate.js';
 import { serveCommand, workerCommand } from './serve.js';
@@ -19,6 +20,7 @@ Commands:
   users create|list       manage users (tenants) directly in the database
   flows lint|schema|import  check a flow file, print the definition's JSON Schema, import a flow
   simulator [--port 4010]   a local WhatsApp Cloud API simulator (Graph endpoints + signed webhooks)
+  demo [--port 3001]      waflow + simulator + a demo flow, and a terminal chat where you are the user
 
 Configuration comes from the environment (see README): DATA_DIR, DATABASE_URL, PORT, …
 `;
@@ -32,6 +34,7 @@ const commands: Record<string, Command> = {
   users: usersCommand,
   flows: flowsCommand,
   simulator: simulatorCommand,
+  demo: demoCommand,
 };
 
 export async function main(argv: string[]): Promise<number | void> {
