@@ -4,6 +4,7 @@
  * committed (or, for typing, emitted) by the `worker` process — reaches it through the socket.io
  * Redis adapter.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,7 +28,14 @@ describe.skipIf(!scaledModeAvailable)('realtime across processes (Redis adapter)
     database = await createTestDatabase();
     simulator = await startSimulator({ appSecret: APP_SECRET, phoneNumbers: { [PHONE_NUMBER_ID]: { accessToken: ACCESS_TOKEN } } });
     dataDir = mkdtempSync(join(tmpdir(), 'waflow-fanout-'));
-    const env = { ...serviceEnv(dataDir, simulator.url), DATABASE_URL: database.url, REDIS_URL, REDIS_PREFIX: testRedisPrefix() };
+    // Every secret given, so the two processes starting together write no secrets file.
+    const env = {
+      ...serviceEnv(dataDir, simulator.url),
+      ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+      DATABASE_URL: database.url,
+      REDIS_URL,
+      REDIS_PREFIX: testRedisPrefix(),
+    };
     [serve, worker] = await Promise.all([startServiceProcess(['serve', '--no-worker'], env), startServiceProcess(['worker'], env)]);
     simulator.setWebhookUrl(`${serve.url}/webhooks/whatsapp`);
   });
