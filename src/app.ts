@@ -13,9 +13,9 @@ import { ConfigError, type Config } from './config/index.js';
 import { resolveSecrets, type Secrets } from './config/secrets.js';
 import { createDefinitionCache } from './conversation/definitions.js';
 import { createHttpRunner } from './conversation/http-runner.js';
-import { conversationKey } from './conversation/keys.js';
+import { STATUS_QUEUE_KEY, conversationKey, outboxKey, parseWorkKey } from './conversation/keys.js';
 import { createTimerPoller } from './conversation/timers.js';
-import { STATUS_QUEUE_KEY, createStatusApplier } from './conversation/status-applier.js';
+import { createStatusApplier } from './conversation/status-applier.js';
 import { createConversationWorker } from './conversation/worker.js';
 import { openDatabase, type Database } from './db/client.js';
 import { countEventsByState, pendingConversations } from './db/repositories/inbox.js';
@@ -96,6 +96,11 @@ export async function createWaflow(config: Config, options: WaflowOptions = {}):
   const publisher = realtime.server;
 
   const worker = role === 'serve' ? null : await startWorker();
+  /** Messages queued outside a worker (an operator's reply) are sent here or by a worker process. */
+  const sendSoon = (contactIds: Iterable<string>) => {
+    if (worker) worker.sender.schedule(contactIds);
+    else notify([...contactIds].map(outboxKey)).catch((error: unknown) => log.warn({ err: error }, 'outbox notification lost; the sweep will send'));
+  };
   const http = buildHttpApp({
     log,
     metrics,
@@ -129,7 +134,7 @@ export async function createWaflow(config: Config, options: WaflowOptions = {}):
               },
             },
             console: {
-              operator: createOperatorActions({ db, now, publisher, schedule: (contactIds) => worker?.sender.schedule(contactIds) }),
+              operator: createOperatorActions({ db, now, publisher, schedule: sendSoon }),
               tokens: realtime.tokens,
               now,
             },
@@ -184,12 +189,23 @@ export async function createWaflow(config: Config, options: WaflowOptions = {}):
       metrics,
     });
     const timers = createTimerPoller({ db, log, now, notify, intervalMs: config.engine.timerPollMs });
-    /** Finds work whose notification was lost (a crash, Redis down): the inbox is the truth. */
-    const sweep = async () => notify([STATUS_QUEUE_KEY, ...(await pendingConversations(db)).map(conversationKey)]);
+    /**
+     * Finds work no notification announced: events whose job was lost (a crash, Redis down), and
+     * outbound messages queued by another process (an operator's reply taken by a serve process,
+     * sends resumed by a token replaced there). The inbox and the outbox are the truth.
+     */
+    const sweep = async () => {
+      await notify([STATUS_QUEUE_KEY, ...(await pendingConversations(db)).map(conversationKey)]);
+      await sender.resume();
+    };
 
-    queue.consume((key, signal) => (key === STATUS_QUEUE_KEY ? statuses.drain(signal) : conversations.drain(key, signal)));
+    queue.consume(async (key, signal) => {
+      const work = parseWorkKey(key);
+      if (work.kind === 'statuses') await statuses.drain(signal);
+      else if (work.kind === 'outbox') sender.schedule([work.contactId]);
+      else await conversations.drain(work.key, signal);
+    });
     await sweep();
-    await sender.resume();
     timers.start();
     const sweepTimer = setInterval(() => {
       sweep().catch((error: unknown) => log.warn({ err: error }, 'sweep for pending work failed'));

@@ -4,8 +4,8 @@
  * restart keeps the same values. Values from the environment always win.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Config } from './index.js';
 
 interface StoredSecrets {
@@ -32,10 +32,14 @@ export function resolveSecrets(config: Config): Secrets {
   const file = secretsFile(config.dataDir);
   const stored: StoredSecrets = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as StoredSecrets) : {};
   const fromFile: Array<keyof StoredSecrets> = [];
+  let generated = false;
   const take = (name: keyof StoredSecrets, fromEnv: string | null, generate: () => string): string => {
     if (fromEnv !== null) return fromEnv;
-    stored[name] ??= generate();
     fromFile.push(name);
+    if (stored[name] === undefined) {
+      stored[name] = generate();
+      generated = true;
+    }
     return stored[name];
   };
 
@@ -45,10 +49,8 @@ export function resolveSecrets(config: Config): Secrets {
     randomBytes(32).toString('hex'),
   );
 
-  if (fromFile.length > 0) {
-    mkdirSync(config.dataDir, { recursive: true });
-    writeFileSync(file, `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600 });
-  }
+  // Another process sharing DATA_DIR may publish first: then everyone uses its values.
+  if (generated && publish(file, stored) !== stored) return resolveSecrets(config);
   return {
     adminToken,
     verifyToken,
@@ -56,4 +58,29 @@ export function resolveSecrets(config: Config): Secrets {
     file: fromFile.length > 0 ? file : null,
     fromFile,
   };
+}
+
+/**
+ * Writes the generated secrets so that the file appears complete or not at all (written aside,
+ * then hard-linked into place, which fails if it exists): two processes starting together on one
+ * DATA_DIR cannot read half a file or keep different keys.
+ */
+function publish(file: string, secrets: StoredSecrets): StoredSecrets {
+  mkdirSync(dirname(file), { recursive: true });
+  const aside = `${file}.${process.pid}.tmp`;
+  writeFileSync(aside, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+  try {
+    if (existsSync(file)) {
+      // Adding a secret to an existing file: replaced whole, atomically.
+      renameSync(aside, file);
+      return secrets;
+    }
+    linkSync(aside, file);
+    return secrets;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return JSON.parse(readFileSync(file, 'utf8')) as StoredSecrets;
+  } finally {
+    if (existsSync(aside)) unlinkSync(aside);
+  }
 }

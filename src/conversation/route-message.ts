@@ -1,6 +1,7 @@
 /**
  * Which session an inbound message belongs to: the contact's live session first (unless it
- * expired or the message is one of its flow's restart keywords), then the best trigger match
+ * expired, or the message is one of its flow's restart keywords while the bot, not a person,
+ * holds the conversation), then the best trigger match
  * among the tenant's Active flows (DESIGN §4 ranking).
  */
 import type { Db } from '../db/client.js';
@@ -44,10 +45,11 @@ export async function routeMessage(
       await ended('Errored');
     } else if (isSessionExpired(loaded.definition, session.updatedAt.getTime(), now)) {
       await ended('Expired');
+    } else if (session.status === 'Handoff') {
+      // a person holds the conversation: not even a restart keyword wakes the bot
+      return { kind: 'handoff', session };
     } else if (isRestartKeyword(loaded.definition, text)) {
       return startRoute(tx, definitions, flow);
-    } else if (session.status === 'Handoff') {
-      return { kind: 'handoff', session };
     } else {
       return { kind: 'resume', session, definition: loaded.definition };
     }

@@ -24,9 +24,6 @@ import type { StatusRecordData } from '../whatsapp/inbound.js';
 import { advanceStatus, mapWhatsAppStatus, type MessageStatus } from '../whatsapp/status.js';
 import { wamidLockKey } from './statuses.js';
 
-/** The queue key under which status batches run (conversation keys always contain a `|`). */
-export const STATUS_QUEUE_KEY = 'statuses';
-
 export interface StatusApplierDeps {
   db: Db;
   /** Whether wamid locks are needed (several processes share the database). */

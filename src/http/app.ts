@@ -79,6 +79,8 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
           max: service.guards.rateLimitPerMinute,
           timeWindow: 60_000,
           keyGenerator: rateLimitKey,
+          // Redis down must not take the API down with it: the limit is skipped until it returns.
+          skipOnError: true,
           ...(service.guards.redis && { redis: service.guards.redis, nameSpace: 'waflow-api-rate:' }),
         });
         await userRoutes(api, service.api);

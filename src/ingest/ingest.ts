@@ -7,8 +7,7 @@ import type { TenantDirectory } from '../tenants/directory.js';
 import { verifySignature } from '../whatsapp/signature.js';
 import { parseWebhook } from '../whatsapp/webhook.js';
 import type { WorkQueue } from '../queue/port.js';
-import { conversationKey } from '../conversation/keys.js';
-import { STATUS_QUEUE_KEY } from '../conversation/status-applier.js';
+import { STATUS_QUEUE_KEY, conversationKey } from '../conversation/keys.js';
 import type { InboxWriter } from './inbox-writer.js';
 import { toInboxRow } from './records.js';
 

@@ -28,14 +28,15 @@ interface DrainJob {
 const JOB_NAME = 'drain';
 
 /**
- * A worker's connection blocks on Redis and must retry forever; any other connection fails fast
- * while Redis is down (a webhook must not wait on it, and readiness must answer).
+ * A worker's connection blocks on Redis and must retry forever; any other connection gives up on
+ * a command after one reconnection attempt while Redis is down (a webhook must not wait on it,
+ * and readiness must answer).
  */
 export function redisConnection(url: string, use: 'blocking' | 'commands', log?: Logger): Redis {
   const redis =
     use === 'blocking'
       ? new Redis(url, { maxRetriesPerRequest: null })
-      : new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000 });
+      : new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 2_000 });
   // Reconnection is automatic; say once that Redis went away and once that it is back.
   let down = false;
   redis.on('error', (error) => {
