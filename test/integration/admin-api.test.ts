@@ -114,3 +114,13 @@ describe('tenant isolation', () => {
     }
   });
 });
+
+describe('flow updates', () => {
+  it('keep the status unless the update names one', async () => {
+    const flow = await h.createFlow(alice.apiKey, { trigger: 'keep-status', definition: echoFlow('one') });
+    const renamed = await h.api<{ status: string; version: number }>('PATCH', `/api/v1/flows/${flow.id}`, { definition: echoFlow('two') }, alice.apiKey);
+    expect(renamed.body).toMatchObject({ status: 'Active', version: 2 });
+    const paused = await h.api<{ status: string }>('PUT', `/api/v1/flows/${flow.id}`, { status: 'Inactive' }, alice.apiKey);
+    expect(paused.body.status).toBe('Inactive');
+  });
+});

@@ -11,13 +11,15 @@ import { lintDefinition, type LintReport } from '../../flows/lint.js';
 import { HttpError, notFound, parseWith } from '../errors.js';
 import type { ApiDeps } from './deps.js';
 
-const flowBody = z.strictObject({
+const flowFields = {
   name: z.string().trim().min(1).max(200),
   trigger: z.string().trim().min(1).max(200),
-  status: z.enum(FLOW_STATUSES).default('Draft'),
+  status: z.enum(FLOW_STATUSES),
   definition: z.unknown(),
-});
-const flowUpdateBody = flowBody.partial();
+};
+/** A new flow is a Draft unless it says otherwise; an update changes only what it names. */
+const flowBody = z.strictObject({ ...flowFields, status: flowFields.status.default('Draft') });
+const flowUpdateBody = z.strictObject(flowFields).partial();
 
 function checkedDefinition(input: unknown): { definition: unknown; lint: LintReport } {
   const parsed = parseDefinition(input);
