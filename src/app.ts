@@ -36,6 +36,7 @@ import { createRealtime } from './realtime/index.js';
 import { createSafeHttp } from './safe-http/index.js';
 import { createSecretBox } from './security/encryption.js';
 import { createTenantDirectory } from './tenants/directory.js';
+import { openSecrets } from './tenants/secrets.js';
 import { createGraphClient } from './whatsapp/graph-client.js';
 
 export type Role = 'all' | 'serve' | 'worker';
@@ -163,7 +164,14 @@ export async function createWaflow(config: Config, options: WaflowOptions = {}):
       onTokenExpired: () => {},
     });
     const safeHttp = createSafeHttp({ ...config.flowHttp, userAgent: 'waflow' });
-    const httpRunner = createHttpRunner({ db, log, now, notify, perform: (request) => safeHttp.perform(request) });
+    const httpRunner = createHttpRunner({
+      db,
+      log,
+      now,
+      notify,
+      perform: (request) => safeHttp.perform(request),
+      secretsFor: (userId) => openSecrets(db, box, userId),
+    });
     const conversations = createConversationWorker({
       db,
       tenants,
@@ -176,7 +184,7 @@ export async function createWaflow(config: Config, options: WaflowOptions = {}):
       onCommitted: (committed, events) => {
         publisher.publish(events);
         if (committed.queued) sender.schedule([committed.contactId]);
-        if (committed.http.length > 0) httpRunner.run(committed.conversation, committed.http);
+        if (committed.http.length > 0) httpRunner.run(committed.conversation, committed.userId, committed.http);
       },
       retryLater: (key, delayMs) => queue.notifyLater(key, delayMs),
     });

@@ -9,6 +9,7 @@ import { insertInboundEvents } from '../db/repositories/inbox.js';
 import type { HttpRequestSpec, HttpResult } from '../engine/types.js';
 import type { PendingHttp } from './advance.js';
 import { conversationKey, type ConversationRef } from './keys.js';
+import { fillSecrets, usesSecrets } from './request-secrets.js';
 import { httpResultEvent } from './session-events.js';
 
 export interface HttpRunnerDeps {
@@ -16,11 +17,13 @@ export interface HttpRunnerDeps {
   log: Logger;
   now(): number;
   perform(request: HttpRequestSpec): Promise<HttpResult>;
+  /** The tenant's secrets, decrypted, for `{{secrets.NAME}}` placeholders. */
+  secretsFor(userId: string): Promise<ReadonlyMap<string, string>>;
   notify(keys: Iterable<string>): Promise<void>;
 }
 
 export interface HttpRunner {
-  run(conversation: ConversationRef, requests: readonly PendingHttp[]): void;
+  run(conversation: ConversationRef, userId: string, requests: readonly PendingHttp[]): void;
   /** Resolves when no request is in flight. */
   idle(): Promise<void>;
 }
@@ -28,16 +31,22 @@ export interface HttpRunner {
 export function createHttpRunner(deps: HttpRunnerDeps): HttpRunner {
   const inFlight = new Set<Promise<void>>();
 
-  const runOne = async (conversation: ConversationRef, pending: PendingHttp) => {
-    const result = await deps.perform(pending.request);
+  const send = async (userId: string, request: HttpRequestSpec): Promise<HttpResult> => {
+    if (!usesSecrets(request)) return deps.perform(request);
+    const filled = fillSecrets(request, await deps.secretsFor(userId));
+    return filled.ok ? deps.perform(filled.request) : { ok: false, status: null, error: filled.error };
+  };
+
+  const runOne = async (conversation: ConversationRef, userId: string, pending: PendingHttp) => {
+    const result = await send(userId, pending.request);
     await insertInboundEvents(deps.db, [httpResultEvent(conversation, pending, result, new Date(deps.now()))]);
     await deps.notify([conversationKey(conversation)]);
   };
 
   return {
-    run(conversation, requests) {
+    run(conversation, userId, requests) {
       for (const pending of requests) {
-        const task = runOne(conversation, pending)
+        const task = runOne(conversation, userId, pending)
           .catch((error: unknown) =>
             deps.log.warn({ err: error, sessionId: pending.sessionId, nodeId: pending.nodeId }, 'flow HTTP result not stored; the wait timer will end it'),
           )

@@ -245,3 +245,17 @@ export const conversationReads = pgTable('conversation_reads', {
     .references(() => contacts.id, { onDelete: 'cascade' }),
   readUpTo: prismaTime('read_up_to').notNull(),
 });
+
+/** Values flows' HTTP requests use as `{{secrets.NAME}}` (API keys…), sealed like access tokens. */
+export const tenantSecrets = pgTable(
+  'tenant_secrets',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    value: text('value').notNull(),
+    updatedAt: ourTime('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.name] })],
+);

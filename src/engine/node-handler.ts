@@ -4,6 +4,7 @@
  */
 import type { FlowDefinition, FlowNode } from '../flows/definition.js';
 import { NEXT_HANDLE } from '../flows/constants.js';
+import type { InterpolateOptions } from '../flows/interpolate.js';
 import type { InboundSummary } from '../whatsapp/inbound.js';
 import type { OutboundMessage } from '../whatsapp/outbound.js';
 import type { HttpRequestSpec, HttpResult, StepContext } from './types.js';
@@ -18,8 +19,8 @@ export interface NodeRun {
   /** Unexpected replies the current node already received (0 when it was just entered). */
   readonly attempts: number;
   variable(name: string): string | undefined;
-  /** Fills in placeholders; `encode` is applied to each value (e.g. for URLs). */
-  interpolate(text: string, encode?: (value: string) => string): string;
+  /** Fills in placeholders (see InterpolateOptions: encoding, secrets kept for requests). */
+  interpolate(text: string, options?: InterpolateOptions): string;
   setVariable(name: string, value: string): void;
   unsetVariable(name: string): void;
   send(message: OutboundMessage): void;

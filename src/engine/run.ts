@@ -35,7 +35,7 @@ export function createRun(
     variables: own,
     effects,
     variable: (name) => (Object.hasOwn(own, name) ? own[name] : undefined),
-    interpolate: (text, encode) => interpolate(text, { variables: own, contact: context.contact, input }, encode),
+    interpolate: (text, options) => interpolate(text, { variables: own, contact: context.contact, input }, options),
     setVariable: (name, value) => define(own, name, cut(value, MAX_VARIABLE_LENGTH)),
     unsetVariable: (name) => {
       delete own[name];

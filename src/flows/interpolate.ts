@@ -17,18 +17,35 @@ export interface InterpolationScope {
 /** Names the engine always provides; flows cannot set them. */
 export const BUILT_IN_NAMES = ['contact.name', 'contact.phone', 'input'] as const;
 
+/**
+ * `{{secrets.NAME}}` names a tenant secret (an API key…). The engine never sees its value: HTTP
+ * requests keep the placeholder and the worker fills it in just before sending, so a secret never
+ * reaches session state, messages, events or logs. Anywhere else it renders empty.
+ */
+export const SECRETS_PREFIX = 'secrets.';
+
+export function isSecretReference(name: string): boolean {
+  return name.startsWith(SECRETS_PREFIX);
+}
+
 export function isReservedVariable(name: string): boolean {
-  return name === 'input' || name === 'contact' || name.startsWith('contact.');
+  return name === 'input' || name === 'contact' || name.startsWith('contact.') || name === 'secrets' || isSecretReference(name);
 }
 
 const PLACEHOLDER = new RegExp(`\\{\\{\\s*(${VARIABLE_NAME})\\s*\\}\\}`, 'g');
 
-export function interpolate(
-  text: string,
-  scope: InterpolationScope,
-  encode: (value: string) => string = (value) => value,
-): string {
-  return text.replace(PLACEHOLDER, (_match, name: string) => encode(resolve(name, scope)));
+export interface InterpolateOptions {
+  /** Applied to each value (e.g. percent-encoding for URLs). */
+  encode?: (value: string) => string;
+  /** Leave `{{secrets.…}}` placeholders for the worker to fill (HTTP requests only). */
+  keepSecrets?: boolean;
+}
+
+export function interpolate(text: string, scope: InterpolationScope, options: InterpolateOptions = {}): string {
+  const encode = options.encode ?? ((value: string) => value);
+  return text.replace(PLACEHOLDER, (match, name: string) =>
+    options.keepSecrets && isSecretReference(name) ? match : encode(resolve(name, scope)),
+  );
 }
 
 function resolve(name: string, scope: InterpolationScope): string {

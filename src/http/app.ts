@@ -14,6 +14,7 @@ import type { ApiDeps } from './api/deps.js';
 import { consoleRoutes, type ConsoleDeps } from './api/console.js';
 import { conversationRoutes } from './api/conversations.js';
 import { flowRoutes } from './api/flows.js';
+import { secretRoutes } from './api/secrets.js';
 import { socketTokenRoutes } from './api/socket-tokens.js';
 import { userRoutes } from './api/users.js';
 import { consoleAppRoutes } from './console-routes.js';
@@ -85,6 +86,7 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
         });
         await userRoutes(api, service.api);
         await flowRoutes(api, service.api);
+        await secretRoutes(api, service.api);
         await conversationRoutes(api, service.api);
         await consoleRoutes(api, service.api, service.console);
         await socketTokenRoutes(api, service.api, service.console);

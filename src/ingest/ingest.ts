@@ -3,9 +3,11 @@
  * the inbox (group commit), and tell the queue which conversations have work. Nothing slow
  * happens before the answer: flows run in the worker.
  */
+import { MAX_JSON_DEPTH, nestedTooDeep, unstorableTextPath, withStorableText } from '../db/storable.js';
 import type { TenantDirectory } from '../tenants/directory.js';
 import { verifySignature } from '../whatsapp/signature.js';
 import { parseWebhook } from '../whatsapp/webhook.js';
+import { PHONE_NUMBER_ID_PATTERN } from '../whatsapp/webhook-schema.js';
 import type { WorkQueue } from '../queue/port.js';
 import { STATUS_QUEUE_KEY, conversationKey } from '../conversation/keys.js';
 import type { InboxWriter } from './inbox-writer.js';
@@ -31,10 +33,13 @@ export interface Ingest {
 }
 
 export function createIngest(deps: IngestDeps): Ingest {
-  /** Tenants may override the app secret; their secrets are tried when the global one fails. */
+  /**
+   * Tenants may override the app secret; their secrets are tried when the global one fails. The
+   * body is not verified yet, so only a few ids that a tenant could own are looked up.
+   */
   const tenantSecrets = async (body: unknown): Promise<string[]> => {
     const secrets: string[] = [];
-    for (const phoneNumberId of phoneNumberIdsIn(body)) {
+    for (const phoneNumberId of phoneNumberIdsIn(body, MAX_SECRET_LOOKUPS)) {
       const secret = (await deps.tenants.byPhoneNumberId(phoneNumberId))?.appSecret;
       if (secret) secrets.push(secret);
     }
@@ -61,8 +66,11 @@ export function createIngest(deps: IngestDeps): Ingest {
         };
       }
       if (body === undefined) return { kind: 'malformed', reason: 'body is not valid JSON' };
+      // Meta's payloads nest about ten levels; anything deeper could not even be serialised for storage.
+      if (nestedTooDeep(body)) return { kind: 'malformed', reason: `body is nested deeper than ${MAX_JSON_DEPTH} levels` };
 
-      const records = parseWebhook(body);
+      // A NUL or a broken surrogate pair in one field must not make the whole batch unstorable.
+      const records = parseWebhook(unstorableTextPath(body) === null ? body : withStorableText(body));
       const fresh = await deps.writer.write(records.map(toInboxRow));
       const conversations = new Set<string>();
       for (const record of records) {
@@ -75,7 +83,10 @@ export function createIngest(deps: IngestDeps): Ingest {
   };
 }
 
-function phoneNumberIdsIn(body: unknown): Set<string> {
+/** One POST comes from one Meta app, whose numbers all share its secret: a few ids are plenty. */
+const MAX_SECRET_LOOKUPS = 10;
+
+function phoneNumberIdsIn(body: unknown, limit: number): Set<string> {
   const ids = new Set<string>();
   const entries = (body as { entry?: unknown } | null)?.entry;
   if (!Array.isArray(entries)) return ids;
@@ -84,7 +95,8 @@ function phoneNumberIdsIn(body: unknown): Set<string> {
     if (!Array.isArray(changes)) continue;
     for (const change of changes) {
       const id = (change as { value?: { metadata?: { phone_number_id?: unknown } } } | null)?.value?.metadata?.phone_number_id;
-      if (typeof id === 'string') ids.add(id);
+      if (typeof id === 'string' && PHONE_NUMBER_ID_PATTERN.test(id)) ids.add(id);
+      if (ids.size >= limit) return ids;
     }
   }
   return ids;

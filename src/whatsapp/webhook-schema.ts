@@ -5,9 +5,18 @@
  */
 import { z } from 'zod';
 
+/** Meta's phone number ids are digits; users are created with such ids only. */
+export const PHONE_NUMBER_ID_PATTERN = /^\d{1,32}$/;
+/**
+ * Wamids are about 60 characters and user ids about 25. Identifiers are keys of unique indexes,
+ * whose entries PostgreSQL caps at about 2.7 kB: a longer one could never be stored.
+ */
+export const MAX_ID_LENGTH = 256;
+
 const optionalString = z.string().optional().catch(undefined);
+const id = z.string().min(1).max(MAX_ID_LENGTH);
 /** An identifier we need non-empty; an empty or odd one counts as absent. */
-const optionalId = z.string().min(1).optional().catch(undefined);
+const optionalId = id.optional().catch(undefined);
 
 export const envelopeSchema = z.looseObject({
   object: z.literal('whatsapp_business_account'),
@@ -20,7 +29,7 @@ export const changeSchema = z.looseObject({ field: z.string(), value: z.unknown(
 
 /** Any change value that names the phone number it concerns. */
 export const routedValueSchema = z.looseObject({
-  metadata: z.looseObject({ phone_number_id: z.string().min(1) }),
+  metadata: z.looseObject({ phone_number_id: z.string().regex(PHONE_NUMBER_ID_PATTERN, 'must be a numeric phone number id') }),
 });
 
 export const messagesValueSchema = routedValueSchema.extend({
@@ -48,7 +57,7 @@ export type WebhookError = z.infer<typeof webhookErrorSchema>;
 
 /** What every message has, whatever its type; the sender is checked separately. */
 export const messageHeadSchema = z.looseObject({
-  id: z.string().min(1),
+  id,
   type: z.string(),
   from: optionalId,
   from_user_id: optionalId,
@@ -125,7 +134,7 @@ export const INBOUND_MESSAGE_TYPES: ReadonlySet<string> = new Set<InboundMessage
 );
 
 export const statusSchema = z.looseObject({
-  id: z.string().min(1),
+  id,
   status: z.enum(['sent', 'delivered', 'read', 'played', 'failed']),
   timestamp: z.unknown(),
   recipient_id: optionalId,

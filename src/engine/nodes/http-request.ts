@@ -55,6 +55,9 @@ function failed(node: HttpNode, run: NodeRun, reason: string): Transition {
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
+/** `{{secrets.…}}` stay placeholders here: the worker fills them in when it sends the request. */
+const keepSecrets = { keepSecrets: true } as const;
+
 /**
  * The request spec, or why there is none. Values interpolated into the URL are percent-encoded
  * (user text cannot add path segments or query parameters); header values lose line breaks
@@ -63,18 +66,18 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
  */
 function buildRequest(node: HttpNode, run: NodeRun): HttpRequestSpec | string {
   const { method, headers = {}, body } = node.data;
-  const url = run.interpolate(node.data.url, encodeURIComponent).trim();
+  const url = run.interpolate(node.data.url, { encode: encodeURIComponent, keepSecrets: true }).trim();
   if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) return `"${url.slice(0, 100)}" is not an http(s) URL`;
 
   const rendered: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (HEADER_NAME.test(name)) rendered[name.toLowerCase()] = run.interpolate(value).replace(/[\r\n]+/g, ' ');
+    if (HEADER_NAME.test(name)) rendered[name.toLowerCase()] = run.interpolate(value, keepSecrets).replace(/[\r\n]+/g, ' ');
   }
   let payload: string | null = null;
   if (method !== 'GET' && body !== undefined) {
-    if (typeof body === 'string') payload = run.interpolate(body);
+    if (typeof body === 'string') payload = run.interpolate(body, keepSecrets);
     else {
-      payload = JSON.stringify(mapJsonStrings(body, (text) => run.interpolate(text)));
+      payload = JSON.stringify(mapJsonStrings(body, (text) => run.interpolate(text, keepSecrets)));
       rendered['content-type'] ??= 'application/json';
     }
   }

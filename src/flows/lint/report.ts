@@ -15,7 +15,7 @@ export const LINT_CODES = [
   'section-title-required', 'description-too-long', 'button-label-too-long',
   'template-name-too-long', 'media-field-ignored',
   // variables
-  'variable-used-before-set', 'reserved-variable',
+  'variable-used-before-set', 'reserved-variable', 'secret-outside-request',
   // time
   'outside-service-window', 'delay-exceeds-session-timeout',
   // node rules

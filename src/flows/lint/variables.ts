@@ -5,7 +5,7 @@
 import { INVALID_HANDLE, TIMEOUT_HANDLE } from '../constants.js';
 import type { FlowNode } from '../definition.js';
 import { type JsonValue, mapJsonStrings } from '../json.js';
-import { BUILT_IN_NAMES, isReservedVariable, referencedVariables } from '../interpolate.js';
+import { BUILT_IN_NAMES, isReservedVariable, isSecretReference, referencedVariables } from '../interpolate.js';
 import type { LintContext } from './report.js';
 
 export function checkVariables(context: LintContext): void {
@@ -24,6 +24,14 @@ export function checkVariables(context: LintContext): void {
     if (!before) continue; // unreachable: reported elsewhere
     const used = new Set(interpolatedTexts(node).flatMap(referencedVariables));
     for (const name of used) {
+      if (isSecretReference(name)) {
+        if (node.type !== 'httpRequest') {
+          context.warn('secret-outside-request', `"${node.id}" uses {{${name}}}: secrets are filled in only in HTTP requests; here it renders empty.`, {
+            nodeId: node.id,
+          });
+        }
+        continue;
+      }
       if (before.has(name) || (BUILT_IN_NAMES as readonly string[]).includes(name)) continue;
       context.warn(
         'variable-used-before-set',

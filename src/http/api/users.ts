@@ -6,13 +6,14 @@ import { findUserById, listUsers } from '../../db/repositories/users.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { generateApiKey, hashApiKey } from '../../security/api-keys.js';
 import { accountView, createAccount, updateAccount, type AccountChanges } from '../../tenants/accounts.js';
+import { PHONE_NUMBER_ID_PATTERN } from '../../whatsapp/webhook-schema.js';
 import { HttpError, notFound, parseWith } from '../errors.js';
 import type { ApiDeps } from './deps.js';
 
 const createUserBody = z.strictObject({
   name: z.string().trim().min(1).max(200),
   email: z.email().optional(),
-  metaPhoneNumberId: z.string().regex(/^\d{1,32}$/, 'must be the numeric phone_number_id from Meta'),
+  metaPhoneNumberId: z.string().regex(PHONE_NUMBER_ID_PATTERN, 'must be the numeric phone_number_id from Meta'),
   metaAccessToken: z.string().min(1).max(4096),
   appSecret: z.string().min(1).max(512).optional(),
 });

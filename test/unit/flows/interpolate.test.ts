@@ -21,7 +21,14 @@ describe('interpolate', () => {
   });
 
   it('encodes values (not the template) when asked', () => {
-    expect(interpolate('https://x/?q={{input}}&n={{name}}', { ...scope, input: 'a b&c' }, encodeURIComponent)).toBe('https://x/?q=a%20b%26c&n=Ana');
+    expect(interpolate('https://x/?q={{input}}&n={{name}}', { ...scope, input: 'a b&c' }, { encode: encodeURIComponent })).toBe(
+      'https://x/?q=a%20b%26c&n=Ana',
+    );
+  });
+
+  it('renders secrets empty, or keeps their placeholders for a request', () => {
+    expect(interpolate('key={{secrets.apiKey}}', scope)).toBe('key=');
+    expect(interpolate('key={{ secrets.apiKey }}&n={{name}}', scope, { keepSecrets: true })).toBe('key={{ secrets.apiKey }}&n=Ana');
   });
 });
 
