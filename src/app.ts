@@ -158,10 +158,10 @@ export async function createWaflow(config: Config, options: WaflowOptions = {}):
       retryBaseMs: config.sending.retryBaseMs,
       concurrency: config.concurrency,
       leaseMs: config.graph.timeoutMs * 2 + 5_000,
-      lockWamids: sharedDatabase,
       publisher,
       metrics,
       onTokenExpired: () => {},
+      onEarlyStatuses: () => void notify([STATUS_QUEUE_KEY]),
     });
     const safeHttp = createSafeHttp({ ...config.flowHttp, userAgent: 'waflow' });
     const httpRunner = createHttpRunner({
@@ -190,19 +190,21 @@ export async function createWaflow(config: Config, options: WaflowOptions = {}):
     });
     const statuses = createStatusApplier({
       db,
-      lockWamids: sharedDatabase,
       now,
       batchSize: 500,
+      gatherMs: 25,
       publish: (events) => publisher.publish(events),
       metrics,
     });
     const timers = createTimerPoller({ db, log, now, notify, intervalMs: config.engine.timerPollMs });
     /**
-     * Finds work no notification announced: events whose job was lost (a crash, Redis down), and
-     * outbound messages queued by another process (an operator's reply taken by a serve process,
-     * sends resumed by a token replaced there). The inbox and the outbox are the truth.
+     * Finds work no notification announced: events whose job was lost (a crash, Redis down),
+     * statuses whose message got its wamid after they were set aside, and outbound messages
+     * queued by another process (an operator's reply taken by a serve process, sends resumed by
+     * a token replaced there). The inbox and the outbox are the truth.
      */
     const sweep = async () => {
+      await statuses.rematch();
       await notify([STATUS_QUEUE_KEY, ...(await pendingConversations(db)).map(conversationKey)]);
       await sender.resume();
     };

@@ -7,13 +7,12 @@
 import type { Db } from '../db/client.js';
 import type { ContactRow } from '../db/repositories/contacts.js';
 import { findFlowCandidate, type FlowCandidate } from '../db/repositories/flows.js';
-import type { MessageRow } from '../db/repositories/messages.js';
 import { saveSessionState, startSession, type SessionRow } from '../db/repositories/sessions.js';
 import { step } from '../engine/step.js';
 import { initialState, type EngineInput, type EngineState, type HttpRequestSpec } from '../engine/types.js';
 import type { FlowDefinition } from '../flows/definition.js';
 import type { DefinitionCache } from './definitions.js';
-import { queueOutbound, type Reply } from './outbound.js';
+import type { Reply } from './outbound.js';
 import type { SessionChange } from './route-message.js';
 import { toEngineState, toSessionState } from './session-state.js';
 
@@ -38,7 +37,8 @@ export interface AdvanceDeps {
 export interface Advanced {
   /** The session that took the input (the first one, when a goto started others). */
   sessionId: string;
-  outbound: MessageRow[];
+  /** What to send, for the caller to record with the rest of the change. */
+  replies: Reply[];
   sessionChanges: SessionChange[];
   http: PendingHttp[];
   /** Engine steps run (more than one when a goto started other flows). */
@@ -88,8 +88,7 @@ export async function advanceSession(
     input = { kind: 'start', message: null };
   }
 
-  const outbound = await queueOutbound(tx, { userId: contact.userId, contactId: contact.id }, replies);
-  return { sessionId: firstSessionId!, outbound, sessionChanges, http, steps };
+  return { sessionId: firstSessionId!, replies, sessionChanges, http, steps };
 }
 
 async function persist(tx: Db, contact: ContactRow, target: SessionTarget, before: EngineState, state: EngineState): Promise<string> {

@@ -4,9 +4,10 @@
  */
 import type { Db } from '../db/client.js';
 import { findContactByWaUserId, upsertContact, type ContactRow } from '../db/repositories/contacts.js';
-import { insertInboundMessage, type MessageRow } from '../db/repositories/messages.js';
+import type { MessageRow } from '../db/repositories/messages.js';
 import type { InboundProfile, MessageRecordData } from '../whatsapp/inbound.js';
 import { advanceSession, type AdvanceDeps, type PendingHttp } from './advance.js';
+import { recordMessages, type Reply } from './outbound.js';
 import { routeMessage, type SessionChange } from './route-message.js';
 
 export interface MessageOutcome {
@@ -37,7 +38,7 @@ export async function handleMessage(
 
   let sessionId: string | null = null;
   let reason: string | null = null;
-  let outbound: MessageRow[] = [];
+  let replies: Reply[] = [];
   let http: PendingHttp[] = [];
   let steps = 0;
   if (route.kind === 'none') {
@@ -52,21 +53,20 @@ export async function handleMessage(
         : ({ kind: 'new', flow: route.flow, definition: route.definition } as const);
     const input = route.kind === 'resume' ? ({ kind: 'message', message: data.summary } as const) : ({ kind: 'start', message: data.summary } as const);
     const advanced = await advanceSession(tx, deps, contact, target, input, now);
-    ({ sessionId, outbound, http, steps } = advanced);
+    ({ sessionId, replies, http, steps } = advanced);
     sessionChanges.push(...advanced.sessionChanges);
   }
 
-  const inbound = await insertInboundMessage(tx, {
+  const inboundMessage = {
     waMessageId: data.wamid,
     direction: 'inbound',
     type: data.summary.type,
     content: data.summary.text,
     payload: data.raw,
     status: 'Delivered',
-    contactId: contact.id,
-    userId,
     sessionId,
-  });
+  };
+  const { inbound, outbound } = await recordMessages(tx, { userId, contactId: contact.id }, inboundMessage, replies);
   if (!inbound) throw new DuplicateMessageError(`a Message with wamid ${data.wamid} already exists`);
   return { reason, contact, inbound, outbound, sessionChanges, http, steps };
 }

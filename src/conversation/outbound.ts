@@ -1,10 +1,10 @@
 /**
- * Outbound messages of an engine step: recorded as Pending Messages and queued in the outbox in
- * the same transaction as the session change, so a reply is never sent without being recorded
- * and never lost once the step is committed.
+ * The Messages of a change: the inbound message (if any) and the step's replies, recorded in one
+ * insert, the replies Pending and queued in the outbox, in the same transaction as the session
+ * change — a reply is never sent without being recorded and never lost once the step commits.
  */
 import type { Db } from '../db/client.js';
-import { insertMessages, type MessageRow } from '../db/repositories/messages.js';
+import { insertMessages, type MessageRow, type NewMessage } from '../db/repositories/messages.js';
 import { enqueueOutbox } from '../db/repositories/outbox.js';
 import { outboundPreview, type OutboundMessage } from '../whatsapp/outbound.js';
 
@@ -18,23 +18,33 @@ export interface Reply {
   content: OutboundMessage;
 }
 
-export async function queueOutbound(tx: Db, to: Recipient, replies: readonly Reply[]): Promise<MessageRow[]> {
-  const rows = await insertMessages(
-    tx,
-    replies.map(({ sessionId, content }) => ({
-      direction: 'outbound',
-      type: content.type,
-      content: outboundPreview(content),
-      payload: content,
-      status: 'Pending',
-      contactId: to.contactId,
-      userId: to.userId,
-      sessionId,
-    })),
-  );
+export interface Recorded {
+  /** Null when a Message with the inbound wamid already existed. */
+  inbound: MessageRow | null;
+  outbound: MessageRow[];
+}
+
+export async function recordMessages(
+  tx: Db,
+  to: Recipient,
+  inbound: Omit<NewMessage, 'userId' | 'contactId'> | null,
+  replies: readonly Reply[],
+): Promise<Recorded> {
+  const outgoing: NewMessage[] = replies.map(({ sessionId, content }) => ({
+    direction: 'outbound',
+    type: content.type,
+    content: outboundPreview(content),
+    payload: content,
+    status: 'Pending',
+    contactId: to.contactId,
+    userId: to.userId,
+    sessionId,
+  }));
+  const rows = await insertMessages(tx, inbound ? [{ ...inbound, ...to }, ...outgoing] : outgoing);
+  const outbound = rows.filter((row) => row.direction === 'outbound');
   await enqueueOutbox(
     tx,
-    rows.map((row) => ({ messageId: row.id, userId: to.userId, contactId: to.contactId })),
+    outbound.map((row) => ({ messageId: row.id, userId: to.userId, contactId: to.contactId })),
   );
-  return rows;
+  return { inbound: rows.find((row) => row.direction === 'inbound') ?? null, outbound };
 }

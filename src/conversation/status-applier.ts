@@ -1,35 +1,29 @@
 /**
  * Delivery statuses are applied in batches, outside the per-conversation path: a status only
  * moves one Message forward, and "forward" does not depend on the order statuses are applied in,
- * so nothing is gained by queueing them behind a conversation's messages. One batch reads the
- * current statuses, folds each message's incoming statuses in arrival order through the
- * forward-only rule, and writes the results, the settled events and the realtime events in a
- * handful of statements. A status whose wamid is not recorded yet stays `unmatched` until the
- * sender records it (the sender and this batch lock the wamid, so neither can miss the other).
+ * so nothing is gained by queueing them behind a conversation's messages. A batch reads pending
+ * statuses with their messages, folds each message's statuses in arrival order through the
+ * forward-only rule, and writes messages, settled events and realtime events in one statement;
+ * the write is guarded (the message must still be in a status the new one may follow), so
+ * batches in several processes cannot undo each other.
+ *
+ * A status whose wamid is not recorded yet stays `unmatched`; it becomes pending again when the
+ * sender records the wamid, or when a later drain finds the pair (the two can commit in either
+ * order).
  */
 import type { Db } from '../db/client.js';
-import { recordEvents } from '../db/repositories/events.js';
-import {
-  claimPendingStatuses,
-  lockKeys,
-  messagesForStatuses,
-  settleEvents,
-  updateMessageStatuses,
-  type SettledEvent,
-  type StatusUpdate,
-} from '../db/repositories/statuses.js';
+import { claimPendingStatuses, rematchStatuses, writeStatusBatch, type SettledEvent, type StatusUpdate } from '../db/repositories/statuses.js';
 import type { Metrics } from '../observability/metrics.js';
 import { messageStatus, type RealtimeEvent } from '../realtime/events.js';
 import type { StatusRecordData } from '../whatsapp/inbound.js';
-import { advanceStatus, mapWhatsAppStatus, type MessageStatus } from '../whatsapp/status.js';
-import { wamidLockKey } from './statuses.js';
+import { MESSAGE_STATUSES, advanceStatus, mapWhatsAppStatus, type MessageStatus } from '../whatsapp/status.js';
 
 export interface StatusApplierDeps {
   db: Db;
-  /** Whether wamid locks are needed (several processes share the database). */
-  lockWamids: boolean;
   now(): number;
   batchSize: number;
+  /** Statuses come in bursts (three per message): waiting this long first makes batches fuller. */
+  gatherMs: number;
   publish(events: readonly RealtimeEvent[]): void;
   metrics: Pick<Metrics, 'inboxEvents'>;
 }
@@ -37,54 +31,78 @@ export interface StatusApplierDeps {
 export interface StatusApplier {
   /** Applies pending statuses batch after batch until none is left or `signal` aborts. */
   drain(signal: AbortSignal): Promise<void>;
+  /** Unmatched statuses whose message is known by now become pending; returns how many. */
+  rematch(): Promise<number>;
 }
 
-interface Target {
+/** How far back unmatched statuses are looked at again. */
+const REMATCH_WINDOW_MS = 60 * 60_000;
+
+const predecessors = new Map<MessageStatus, MessageStatus[]>(
+  MESSAGE_STATUSES.map((target) => [target, MESSAGE_STATUSES.filter((from) => advanceStatus(from, target) !== null)]),
+);
+
+interface Fold {
   id: string;
+  userId: string;
+  contactId: string;
+  wamid: string;
+  read: MessageStatus;
   status: MessageStatus;
-  phoneNumberId: string | null;
   error: string | null;
-  changed: boolean;
 }
 
 export function createStatusApplier(deps: StatusApplierDeps): StatusApplier {
-  const applyBatch = async (): Promise<number> => {
+  /** One batch; returns how many statuses it claimed and whether any stayed unmatched. */
+  const applyBatch = async (): Promise<{ claimed: number; unmatched: boolean }> => {
     const at = new Date(deps.now());
     const { claimed, settled, events } = await deps.db.transaction(async (tx) => {
       const pending = await claimPendingStatuses(tx, deps.batchSize);
-      const statuses = pending.map((event) => ({ event, data: event.payload as StatusRecordData }));
-      const wamids = statuses.map(({ data }) => data.wamid);
-      if (deps.lockWamids) await lockKeys(tx, wamids.map(wamidLockKey));
-      const targets = new Map<string, Target>(
-        (await messagesForStatuses(tx, wamids)).map((row) => [
-          row.waMessageId,
-          { id: row.id, status: row.status as MessageStatus, phoneNumberId: row.phoneNumberId, error: null, changed: false },
-        ]),
-      );
-      const settledEvents: SettledEvent[] = statuses.map(({ event, data }) => {
-        const target = targets.get(data.wamid);
-        if (!target || target.phoneNumberId !== event.phoneNumberId) {
-          return { id: event.id, state: 'unmatched', reason: 'no message with this wamid yet' };
-        }
-        const incoming = mapWhatsAppStatus(data.status);
-        const next = advanceStatus(target.status, incoming);
-        if (next === null) return { id: event.id, state: 'done', reason: `not forward: message is ${target.status}` };
-        Object.assign(target, { status: next, error: next === 'Failed' ? data.error : null, changed: true });
-        return { id: event.id, state: 'done', reason: null };
+      const folds = new Map<string, Fold>();
+      const settledEvents: SettledEvent[] = pending.map(({ id, phoneNumberId, payload, message }) => {
+        if (!message || message.phoneNumberId !== phoneNumberId) return { id, state: 'unmatched', reason: 'no message with this wamid yet' };
+        const data = payload as StatusRecordData;
+        const fold = folds.get(message.id) ?? {
+          ...message,
+          wamid: data.wamid,
+          read: message.status as MessageStatus,
+          status: message.status as MessageStatus,
+          error: null,
+        };
+        folds.set(message.id, fold);
+        const next = advanceStatus(fold.status, mapWhatsAppStatus(data.status));
+        if (next === null) return { id, state: 'done', reason: `not forward: message is ${fold.status}` };
+        Object.assign(fold, { status: next, error: next === 'Failed' ? data.error : null });
+        return { id, state: 'done', reason: null };
       });
-      const updates: StatusUpdate[] = [...targets.values()].filter((target) => target.changed);
-      const updated = await updateMessageStatuses(tx, updates, at);
-      await settleEvents(tx, settledEvents, at);
-      return { claimed: pending.length, settled: settledEvents, events: await recordEvents(tx, updated.map(messageStatus)) };
+      const updates: StatusUpdate[] = [...folds.values()]
+        .filter((fold) => fold.status !== fold.read)
+        .map((fold) => ({
+          id: fold.id,
+          status: fold.status,
+          error: fold.error,
+          from: predecessors.get(fold.status) ?? [],
+          event: messageStatus({ id: fold.id, waMessageId: fold.wamid, status: fold.status, error: fold.error, userId: fold.userId, contactId: fold.contactId }),
+        }));
+      return { claimed: pending.length, settled: settledEvents, events: await writeStatusBatch(tx, updates, settledEvents, at) };
     });
     for (const event of settled) deps.metrics.inboxEvents.inc({ kind: 'status', state: event.state });
     deps.publish(events);
-    return claimed;
+    return { claimed, unmatched: settled.some((event) => event.state === 'unmatched') };
   };
 
+  const rematch = () => rematchStatuses(deps.db, new Date(deps.now() - REMATCH_WINDOW_MS));
+
   return {
+    rematch,
     async drain(signal) {
-      while (!signal.aborted && (await applyBatch()) === deps.batchSize);
+      await new Promise((resolve) => setTimeout(resolve, deps.gatherMs));
+      while (!signal.aborted) {
+        const batch = await applyBatch();
+        if (batch.claimed === deps.batchSize) continue;
+        // A wamid recorded while this batch ran may have missed it: look for such pairs once.
+        if (!batch.unmatched || (await rematch()) === 0) return;
+      }
     },
   };
 }

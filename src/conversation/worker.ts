@@ -6,8 +6,8 @@
  */
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
-import { lockKey, nextPendingEvent, settleEvent, type InboundEventRow, type InboundEventState } from '../db/repositories/inbox.js';
-import { recordEvents } from '../db/repositories/events.js';
+import { lockKey, nextPendingEvents, settleEvent, type InboundEventRow, type InboundEventState } from '../db/repositories/inbox.js';
+import { settleWithEvents } from '../db/repositories/events.js';
 import type { MessageRow } from '../db/repositories/messages.js';
 import { messageNew, sessionUpdated, type NewRealtimeEvent, type RealtimeEvent } from '../realtime/events.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -89,7 +89,8 @@ export function createConversationWorker(deps: WorkerDeps): ConversationWorker {
     if (SESSION_EVENT_KINDS.some((kind) => kind === event.kind)) {
       const outcome = await handleSessionEvent(tx, deps, tenant.id, event.kind, event.payload, now);
       if (outcome.kind === 'skipped') return { state: 'ignored', reason: outcome.reason, committed: null };
-      const { outbound, sessionChanges, http, steps } = outcome.advanced;
+      const { outbound } = outcome;
+      const { sessionChanges, http, steps } = outcome.advanced;
       return {
         state: 'done',
         reason: null,
@@ -99,21 +100,28 @@ export function createConversationWorker(deps: WorkerDeps): ConversationWorker {
     return { state: 'ignored', reason: `unknown event kind ${event.kind}`, committed: null };
   };
 
-  /** One event in one transaction; false when the conversation has nothing left. */
+  /**
+   * One event in one transaction; false when the conversation has nothing left. The read looks
+   * one event ahead, so the last event of a drain needs no extra transaction to find out it was
+   * the last (an event committed meanwhile comes with a notification of its own).
+   */
   const processNext = async (key: string): Promise<boolean> => {
     const conversation = parseConversationKey(key);
     let current: InboundEventRow | undefined;
+    let more = false;
     try {
       // Looked up before the transaction: the embedded database runs one transaction at a time,
       // so a lookup outside it from inside it would wait forever.
       const tenant = await deps.tenants.byPhoneNumberId(conversation.phoneNumberId);
       const settled = await deps.db.transaction(async (tx) => {
         if (deps.lockConversations) await lockKey(tx, `conversation:${key}`);
-        current = await nextPendingEvent(tx, conversation.phoneNumberId, conversation.contactKey);
+        const pending = await nextPendingEvents(tx, conversation.phoneNumberId, conversation.contactKey, 2);
+        [current] = pending;
+        more = pending.length > 1;
         if (!current) return null;
         const result = await handle(tx, current, tenant, conversation);
-        await settleEvent(tx, current.id, result.state, result.reason);
-        const events = result.committed ? await recordEvents(tx, eventsOf(result.committed)) : [];
+        const at = new Date(deps.now());
+        const events = await settleWithEvents(tx, { id: current.id, state: result.state, reason: result.reason, at }, result.committed ? eventsOf(result.committed) : []);
         return { ...result, events };
       });
       if (!settled) return false;
@@ -125,7 +133,7 @@ export function createConversationWorker(deps: WorkerDeps): ConversationWorker {
         deps.metrics.engineSteps.inc(settled.committed.steps);
         deps.onCommitted(settled.committed, settled.events);
       }
-      return true;
+      return more;
     } catch (error) {
       try {
         if (current) return await setAside(key, current, error);

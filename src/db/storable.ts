@@ -48,10 +48,17 @@ export function unstorableTextPath(value: unknown, path = ''): string | null {
   return null;
 }
 
-/** A copy whose strings and keys are all storable. Only for values not nested too deep. */
+/**
+ * The value itself when every string and key is storable, else a copy where they all are.
+ * Only for values not nested too deep.
+ */
 export function withStorableText(value: unknown): unknown {
+  return unstorableTextPath(value) === null ? value : repairText(value);
+}
+
+function repairText(value: unknown): unknown {
   if (typeof value === 'string') return storableText(value);
-  if (Array.isArray(value)) return value.map(withStorableText);
+  if (Array.isArray(value)) return value.map(repairText);
   if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(Object.entries(value).map(([key, child]) => [storableText(key), withStorableText(child)]));
+  return Object.fromEntries(Object.entries(value).map(([key, child]) => [storableText(key), repairText(child)]));
 }

@@ -19,6 +19,7 @@ import { socketTokenRoutes } from './api/socket-tokens.js';
 import { userRoutes } from './api/users.js';
 import { consoleAppRoutes } from './console-routes.js';
 import { installErrorHandler } from './errors.js';
+import { refuseUnstorableInput } from './storable-input.js';
 import { webhookRoutes, type WebhookRouteDeps } from './webhook-routes.js';
 
 export interface HttpDeps {
@@ -84,6 +85,7 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
           skipOnError: true,
           ...(service.guards.redis && { redis: service.guards.redis, nameSpace: 'waflow-api-rate:' }),
         });
+        api.addHook('preHandler', async (request) => refuseUnstorableInput(request));
         await userRoutes(api, service.api);
         await flowRoutes(api, service.api);
         await secretRoutes(api, service.api);

@@ -3,7 +3,7 @@
  * the inbox (group commit), and tell the queue which conversations have work. Nothing slow
  * happens before the answer: flows run in the worker.
  */
-import { MAX_JSON_DEPTH, nestedTooDeep, unstorableTextPath, withStorableText } from '../db/storable.js';
+import { MAX_JSON_DEPTH, nestedTooDeep, withStorableText } from '../db/storable.js';
 import type { TenantDirectory } from '../tenants/directory.js';
 import { verifySignature } from '../whatsapp/signature.js';
 import { parseWebhook } from '../whatsapp/webhook.js';
@@ -70,7 +70,7 @@ export function createIngest(deps: IngestDeps): Ingest {
       if (nestedTooDeep(body)) return { kind: 'malformed', reason: `body is nested deeper than ${MAX_JSON_DEPTH} levels` };
 
       // A NUL or a broken surrogate pair in one field must not make the whole batch unstorable.
-      const records = parseWebhook(unstorableTextPath(body) === null ? body : withStorableText(body));
+      const records = parseWebhook(withStorableText(body));
       const fresh = await deps.writer.write(records.map(toInboxRow));
       const conversations = new Set<string>();
       for (const record of records) {

@@ -25,7 +25,9 @@ export function toInboxRow(record: WebhookRecord): NewInboundEvent {
         contactKey: null,
         wamid: null,
         occurredAt: null,
-        payload: record.data ?? null,
+        // A JSON null would be written as SQL NULL, which the column refuses (a `null` in a batch
+        // once made the whole POST fail): it is kept as the JSON string "null".
+        payload: record.data ?? 'null',
         state: 'ignored',
         reason: record.reason,
       };

@@ -23,7 +23,7 @@ import type { MessageRow } from '../db/repositories/messages.js';
 import { saveSessionState, setSessionStatus, type SessionRow } from '../db/repositories/sessions.js';
 import { findUserById } from '../db/repositories/users.js';
 import { conversationKey } from '../conversation/keys.js';
-import { queueOutbound } from '../conversation/outbound.js';
+import { recordMessages } from '../conversation/outbound.js';
 import { toEngineState, toSessionState } from '../conversation/session-state.js';
 import { LIVE_SESSION_STATUSES, SESSION_STATUSES, type SessionStatus } from '../engine/types.js';
 import { conversationRead, messageNew, sessionUpdated, type NewRealtimeEvent, type RealtimePublisher } from '../realtime/events.js';
@@ -124,9 +124,9 @@ export function createOperatorActions(deps: OperatorDeps): OperatorActions {
         if (session && isLive(session.status) && session.status !== 'Handoff') {
           throw new OperatorError('conflict', 'bot_active', `the bot is running this conversation (session ${session.status}): take it over first`);
         }
-        const [message] = await queueOutbound(tx, { userId, contactId: contact.id }, [
-          { sessionId: null, content: { type: 'text', text: { body: text } } },
-        ]);
+        const {
+          outbound: [message],
+        } = await recordMessages(tx, { userId, contactId: contact.id }, null, [{ sessionId: null, content: { type: 'text', text: { body: text } } }]);
         const at = new Date(now);
         await touchContact(tx, contact.id, at);
         // An operator answering keeps a handed-off session from expiring.

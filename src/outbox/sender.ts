@@ -10,16 +10,15 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import { applyEarlyStatuses, wamidLockKey } from '../conversation/statuses.js';
 import type { Db } from '../db/client.js';
 import { recordEvents } from '../db/repositories/events.js';
-import { lockKey } from '../db/repositories/inbox.js';
-import { markMessageSent, markMessagesFailed } from '../db/repositories/messages.js';
+import { markMessagesFailed } from '../db/repositories/messages.js';
 import {
   claimHead,
   contactsWithQueuedMessages,
   deferOutbox,
   queuedForSession,
+  recordSent,
   removeOutbox,
   type OutboxItem,
 } from '../db/repositories/outbox.js';
@@ -54,13 +53,13 @@ export interface SenderDeps {
   maxAttempts: number;
   retryBaseMs: number;
   concurrency: number;
-  /** Whether the wamid lock is needed (several processes share the database). */
-  lockWamids: boolean;
   /** How long a claimed message stays ours; longer than a Graph request can take. */
   leaseMs: number;
   /** Realtime: events committed with a send's outcome, and the typing indicator. */
   publisher: RealtimePublisher;
   onTokenExpired(userId: string): void;
+  /** Statuses for a message arrived before its wamid was known: they are pending again. */
+  onEarlyStatuses(): void;
   metrics: Pick<Metrics, 'sends' | 'sendRetries' | 'sendSeconds'>;
 }
 
@@ -138,7 +137,7 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
     return deps.limiter.take({ key: `number:${tenant.phoneNumberId}`, ratePerSecond: perSecond, burst: perSecond });
   };
 
-  /** Returns false when the queue must stop for now (retry later, or token expired). */
+  /** Returns false when the queue must stop for now (empty, retry later, or token expired). */
   const sendOne = async (tenant: Tenant, item: OutboxItem): Promise<boolean> => {
     let wamid: string;
     const stopTimer = deps.metrics.sendSeconds.startTimer();
@@ -151,16 +150,17 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
       stopTimer();
     }
     deps.metrics.sends.inc({ result: 'sent', code: '' });
-    const at = new Date(deps.now());
-    const events = await deps.db.transaction(async (tx) => {
-      if (deps.lockWamids) await lockKey(tx, wamidLockKey(wamid));
-      const sent = await markMessageSent(tx, item.messageId, wamid, at);
-      await removeOutbox(tx, [item.outboxId]);
-      if (!sent) return [];
-      return recordEvents(tx, [messageStatus(await applyEarlyStatuses(tx, sent, tenant.phoneNumberId, at))]);
+    const { event, earlyStatuses, more } = await recordSent(deps.db, {
+      outboxId: item.outboxId,
+      contactId: item.contactId,
+      messageId: item.messageId,
+      wamid,
+      at: new Date(deps.now()),
+      event: messageStatus({ id: item.messageId, waMessageId: wamid, status: 'Sent', error: null, userId: tenant.id, contactId: item.contactId }),
     });
-    deps.publisher.publish(events);
-    return true;
+    if (event) deps.publisher.publish([event]);
+    if (earlyStatuses > 0) deps.onEarlyStatuses();
+    return more;
   };
 
   const onSendError = async (tenant: Tenant, item: OutboxItem, error: GraphApiError): Promise<boolean> => {

@@ -55,7 +55,7 @@ export function messageNew(message: MessageRow): NewRealtimeEvent {
 }
 
 /** `message:status { messageId, waMessageId, status, contactId }`, plus the error when it failed. */
-export function messageStatus(message: MessageRow): NewRealtimeEvent {
+export function messageStatus(message: Pick<MessageRow, 'id' | 'waMessageId' | 'status' | 'error' | 'userId' | 'contactId'>): NewRealtimeEvent {
   return {
     userId: message.userId,
     contactId: message.contactId,

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { findContact } from '../db/repositories/contacts.js';
+import { isStorableText } from '../db/storable.js';
 import { replayEvents } from './replay.js';
 import { conversationRoom } from './rooms.js';
 import type { RealtimeSocket } from './server.js';
@@ -32,7 +33,8 @@ class RequestError extends Error {
 }
 
 /** The seed sends a bare contact id; `{ contactId }` is accepted too. */
-const contactArgument = z.union([z.string().min(1).max(200), z.object({ contactId: z.string().min(1).max(200) })]).transform(
+const contactId = z.string().min(1).max(200).refine(isStorableText);
+const contactArgument = z.union([contactId, z.object({ contactId })]).transform(
   (value) => (typeof value === 'string' ? value : value.contactId),
 );
 const replayArgument = z.object({ afterSeq: z.number().int().min(0) });

