@@ -117,7 +117,7 @@ export async function createWaflow(config: Config, options: WaflowOptions = {}):
               ingest: createIngest({
                 appSecret: config.appSecret,
                 tenants,
-                writer: createInboxWriter(db),
+                writer: createInboxWriter(database.inboxDb),
                 queue,
                 onNotifyError: (error) => log.warn({ err: error }, 'queue notification failed; the inbox sweep will pick the work up'),
               }),

@@ -16,6 +16,12 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 
 export interface Database {
   db: Db;
+  /**
+   * For the webhook's inbox writes: on PostgreSQL its own small pool, so a webhook never waits
+   * for a connection behind the worker's transactions (Meta waits for our 200). The embedded
+   * database has one connection: the same handle.
+   */
+  inboxDb: Db;
   kind: DatabaseTarget['kind'];
   /** Human-readable location, for logs (no credentials). */
   describe: string;
@@ -25,6 +31,9 @@ export interface Database {
 
 /** Same folder from src/db (tests) and dist/db (built): both sit two levels below the root. */
 const migrationsFolder = fileURLToPath(new URL('../../src/db/migrations', import.meta.url));
+
+/** Connections reserved for inbox writes: group commit needs few (one INSERT per turn). */
+const INBOX_POOL_SIZE = 2;
 
 /** Serialises concurrent migrators (several processes starting at once on one server). */
 const MIGRATION_LOCK_ID = 0x7761666c; // "wafl"
@@ -44,6 +53,7 @@ async function openEmbedded(dataDir: string): Promise<Database> {
     await migrate(db, { migrationsFolder });
     return {
       db,
+      inboxDb: db,
       kind: 'embedded',
       describe: `embedded PGlite in ${join(dataDir, 'pgdata')}`,
       ping: async () => {
@@ -68,8 +78,10 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   const { drizzle } = await import('drizzle-orm/node-postgres');
   const { migrate } = await import('drizzle-orm/node-postgres/migrator');
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const inboxPool = new pg.Pool({ connectionString: url, max: INBOX_POOL_SIZE });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => {});
+  inboxPool.on('error', () => {});
   const db = drizzle(pool, { schema });
   try {
     await db.transaction(async (tx) => {
@@ -77,17 +89,20 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
       await migrate(tx as unknown as typeof db, { migrationsFolder });
     });
   } catch (error) {
-    await pool.end();
+    await Promise.all([pool.end(), inboxPool.end()]);
     throw error;
   }
   const where = new URL(url);
   return {
     db,
+    inboxDb: drizzle(inboxPool, { schema }),
     kind: 'postgres',
     describe: `PostgreSQL at ${where.hostname}:${where.port || 5432}${where.pathname}`,
     ping: async () => {
       await pool.query('select 1');
     },
-    close: () => pool.end(),
+    close: async () => {
+      await Promise.all([pool.end(), inboxPool.end()]);
+    },
   };
 }
