@@ -24,6 +24,7 @@ import { buildHttpApp } from './http/app.js';
 import { createAuthenticator } from './http/auth.js';
 import { createIngest } from './ingest/ingest.js';
 import { createInboxWriter } from './ingest/inbox-writer.js';
+import { scheduleRetention } from './maintenance/retention.js';
 import { createLogger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import { createLocalRateLimiter, createRedisRateLimiter } from './outbox/rate-limit.js';
@@ -40,6 +41,9 @@ import { openSecrets } from './tenants/secrets.js';
 import { createGraphClient } from './whatsapp/graph-client.js';
 
 export type Role = 'all' | 'serve' | 'worker';
+
+/** Old realtime events and settled inbox rows are pruned this often. */
+const RETENTION_INTERVAL_MS = 60 * 60_000;
 
 export interface WaflowOptions {
   log?: Logger;
@@ -221,10 +225,12 @@ export async function createWaflow(config: Config, options: WaflowOptions = {}):
       sweep().catch((error: unknown) => log.warn({ err: error }, 'sweep for pending work failed'));
     }, config.sweepIntervalMs);
     sweepTimer.unref();
+    const stopRetention = scheduleRetention(db, config.retention, log, RETENTION_INTERVAL_MS);
     return {
       sender,
       async close() {
         timers.stop();
+        stopRetention();
         clearInterval(sweepTimer);
         await queue.close();
         await httpRunner.idle();

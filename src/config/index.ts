@@ -50,6 +50,8 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
   TIMER_POLL_MS: positiveInt.default(1_000),
   SWEEP_INTERVAL_MS: positiveInt.default(30_000),
+  EVENTS_RETENTION_DAYS: positiveInt.default(7),
+  INBOX_RETENTION_DAYS: positiveInt.min(8, 'must outlast Meta\'s 7-day redelivery window').default(30),
   FLOW_HTTP_ALLOW_PRIVATE: booleanFlag.default(false),
   FLOW_HTTP_ALLOWED_NETWORKS: commaList.default([]),
   FLOW_HTTP_MAX_RESPONSE_BYTES: positiveInt.default(1024 * 1024),
@@ -78,6 +80,8 @@ export interface Config {
   engine: { maxNodesPerStep: number; timerPollMs: number };
   /** How often a worker rescans the inbox for work whose notification was lost. */
   sweepIntervalMs: number;
+  /** How long the realtime log and settled inbox events are kept. */
+  retention: { eventsDays: number; inboxDays: number };
   sending: {
     maxAttempts: number;
     retryBaseMs: number;
@@ -124,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookBodyLimit: e.WEBHOOK_BODY_LIMIT_BYTES,
     engine: { maxNodesPerStep: e.ENGINE_MAX_NODES_PER_STEP, timerPollMs: e.TIMER_POLL_MS },
     sweepIntervalMs: e.SWEEP_INTERVAL_MS,
+    retention: { eventsDays: e.EVENTS_RETENTION_DAYS, inboxDays: e.INBOX_RETENTION_DAYS },
     sending: {
       maxAttempts: e.SEND_MAX_ATTEMPTS,
       retryBaseMs: e.SEND_RETRY_BASE_MS,

@@ -5,6 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
+import { MAX_JSON_DEPTH, nestedTooDeep, withStorableText } from '../db/storable.js';
 import { insertInboundEvents } from '../db/repositories/inbox.js';
 import type { HttpRequestSpec, HttpResult } from '../engine/types.js';
 import type { PendingHttp } from './advance.js';
@@ -38,7 +39,7 @@ export function createHttpRunner(deps: HttpRunnerDeps): HttpRunner {
   };
 
   const runOne = async (conversation: ConversationRef, userId: string, pending: PendingHttp) => {
-    const result = await send(userId, pending.request);
+    const result = storableResult(await send(userId, pending.request));
     await insertInboundEvents(deps.db, [httpResultEvent(conversation, pending, result, new Date(deps.now()))]);
     await deps.notify([conversationKey(conversation)]);
   };
@@ -58,4 +59,16 @@ export function createHttpRunner(deps: HttpRunnerDeps): HttpRunner {
       while (inFlight.size > 0) await Promise.all(inFlight);
     },
   };
+}
+
+/**
+ * The result as the inbox can hold it: text the database refuses (NUL characters, lone
+ * surrogates) is replaced, and an answer nested too deep to store fails the request — otherwise
+ * the result could not be stored and the session would wait for its grace timer.
+ */
+function storableResult(result: HttpResult): HttpResult {
+  if (result.ok && nestedTooDeep(result.body)) {
+    return { ok: false, status: result.status, error: `response nested deeper than ${MAX_JSON_DEPTH} levels` };
+  }
+  return withStorableText(result) as HttpResult;
 }

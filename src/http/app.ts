@@ -18,7 +18,7 @@ import { secretRoutes } from './api/secrets.js';
 import { socketTokenRoutes } from './api/socket-tokens.js';
 import { userRoutes } from './api/users.js';
 import { consoleAppRoutes } from './console-routes.js';
-import { installErrorHandler } from './errors.js';
+import { frameworkError, installErrorHandler } from './errors.js';
 import { refuseUnstorableInput } from './storable-input.js';
 import { webhookRoutes, type WebhookRouteDeps } from './webhook-routes.js';
 
@@ -54,6 +54,7 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
     requestIdHeader: 'x-request-id',
+    frameworkErrors: frameworkError,
   });
   installErrorHandler(app);
 

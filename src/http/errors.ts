@@ -2,7 +2,7 @@
  * API errors: `{ error: { code, message, details? } }` with the right status. Anything
  * unexpected is a 500 with a generic message (details go to the log, never to the client).
  */
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 
 export class HttpError extends Error {
@@ -28,6 +28,14 @@ export function parseWith<T extends z.ZodType>(schema: T, input: unknown, what =
     `invalid ${what}`,
     result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
   );
+}
+
+/**
+ * Errors fastify raises before routing (a malformed URL, a parameter over the length limit), in
+ * the API's error format too: they never reach the error handler.
+ */
+export function frameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  void reply.status(error.statusCode ?? 400).send({ error: { code: 'bad_request', message: error.message } });
 }
 
 export function installErrorHandler(app: FastifyInstance): void {

@@ -6,6 +6,7 @@
 import { MAX_JSON_DEPTH, nestedTooDeep, withStorableText } from '../db/storable.js';
 import type { TenantDirectory } from '../tenants/directory.js';
 import { verifySignature } from '../whatsapp/signature.js';
+import type { WebhookRecord } from '../whatsapp/inbound.js';
 import { parseWebhook } from '../whatsapp/webhook.js';
 import { PHONE_NUMBER_ID_PATTERN } from '../whatsapp/webhook-schema.js';
 import type { WorkQueue } from '../queue/port.js';
@@ -34,16 +35,37 @@ export interface Ingest {
 
 export function createIngest(deps: IngestDeps): Ingest {
   /**
-   * Tenants may override the app secret; their secrets are tried when the global one fails. The
-   * body is not verified yet, so only a few ids that a tenant could own are looked up.
+   * Tenants may override the app secret: when the global one fails, the secret of a tenant the
+   * body names may verify it. The body is not verified yet, so only a few ids that a tenant could
+   * own are looked up. Returns the secret that verified, or null.
    */
-  const tenantSecrets = async (body: unknown): Promise<string[]> => {
-    const secrets: string[] = [];
+  const tenantSigner = async (raw: Buffer, signature: string, body: unknown): Promise<string | null> => {
     for (const phoneNumberId of phoneNumberIdsIn(body, MAX_SECRET_LOOKUPS)) {
       const secret = (await deps.tenants.byPhoneNumberId(phoneNumberId))?.appSecret;
-      if (secret) secrets.push(secret);
+      if (secret && verifySignature(raw, signature, [secret])) return secret;
     }
-    return secrets;
+    return null;
+  };
+
+  /**
+   * A tenant's secret vouches for that tenant's numbers only (tenants sharing one Meta app share
+   * it): anything else in the body is kept as ignored, so no tenant can write another's inbox.
+   */
+  const onlySignersNumbers = async (records: WebhookRecord[], secret: string): Promise<WebhookRecord[]> => {
+    const signedFor = async (phoneNumberId: string) => (await deps.tenants.byPhoneNumberId(phoneNumberId))?.appSecret === secret;
+    return Promise.all(
+      records.map(async (record): Promise<WebhookRecord> => {
+        if (record.kind === 'ignored' || (await signedFor(record.phoneNumberId))) return record;
+        return {
+          kind: 'ignored',
+          dedupeKey: `ignored:${record.dedupeKey}`,
+          phoneNumberId: record.phoneNumberId,
+          contactKey: null,
+          reason: `signed with the app secret of another user than the owner of phone_number_id ${record.phoneNumberId}`,
+          data: record.data.raw,
+        };
+      }),
+    );
   };
 
   return {
@@ -56,7 +78,8 @@ export function createIngest(deps: IngestDeps): Ingest {
       } catch {
         body = undefined;
       }
-      if (!globalOk && !verifySignature(raw, signature, await tenantSecrets(body))) {
+      const signer = globalOk ? null : await tenantSigner(raw, signature, body);
+      if (!globalOk && signer === null) {
         return {
           kind: 'unsigned',
           reason:
@@ -70,7 +93,8 @@ export function createIngest(deps: IngestDeps): Ingest {
       if (nestedTooDeep(body)) return { kind: 'malformed', reason: `body is nested deeper than ${MAX_JSON_DEPTH} levels` };
 
       // A NUL or a broken surrogate pair in one field must not make the whole batch unstorable.
-      const records = parseWebhook(withStorableText(body));
+      const parsed = parseWebhook(withStorableText(body));
+      const records = signer === null ? parsed : await onlySignersNumbers(parsed, signer);
       const fresh = await deps.writer.write(records.map(toInboxRow));
       const conversations = new Set<string>();
       for (const record of records) {
