@@ -160,7 +160,7 @@ export async function createWaflow(config: Config, options: WaflowOptions = {}):
       now,
       maxAttempts: config.sending.maxAttempts,
       retryBaseMs: config.sending.retryBaseMs,
-      concurrency: config.concurrency,
+      concurrency: config.sendConcurrency,
       leaseMs: config.graph.timeoutMs * 2 + 5_000,
       publisher,
       metrics,

@@ -46,6 +46,7 @@ const envSchema = z.object({
   SEND_PAIR_INTERVAL_MS: positiveInt.default(6_000),
   SEND_PAIR_BURST: positiveInt.default(20),
   WORKER_CONCURRENCY: positiveInt.default(64),
+  SEND_CONCURRENCY: positiveInt.default(64),
   API_RATE_LIMIT_PER_MINUTE: positiveInt.default(600),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
   TIMER_POLL_MS: positiveInt.default(1_000),
@@ -90,8 +91,10 @@ export interface Config {
     pairBurst: number;
   };
   apiRateLimitPerMinute: number;
-  /** Conversations and contacts handled at once per process. */
+  /** Conversations handled at once per process. */
   concurrency: number;
+  /** Contacts being sent to at once per process (Graph API round trips overlap). */
+  sendConcurrency: number;
   shutdownTimeoutMs: number;
   /** Outbound HTTP of flows' httpRequest nodes. */
   flowHttp: { allowPrivateNetworks: boolean; allowedNetworks: string[]; maxResponseBytes: number };
@@ -137,6 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       pairBurst: e.SEND_PAIR_BURST,
     },
     concurrency: e.WORKER_CONCURRENCY,
+    sendConcurrency: e.SEND_CONCURRENCY,
     apiRateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     flowHttp: {
