@@ -14,6 +14,7 @@ import type { ApiDeps } from './api/deps.js';
 import { consoleRoutes, type ConsoleDeps } from './api/console.js';
 import { conversationRoutes } from './api/conversations.js';
 import { flowRoutes } from './api/flows.js';
+import { openApiRoutes } from './api/openapi.js';
 import { secretRoutes } from './api/secrets.js';
 import { socketTokenRoutes } from './api/socket-tokens.js';
 import { userRoutes } from './api/users.js';
@@ -87,6 +88,7 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
           ...(service.guards.redis && { redis: service.guards.redis, nameSpace: 'waflow-api-rate:' }),
         });
         api.addHook('preHandler', async (request) => refuseUnstorableInput(request));
+        await openApiRoutes(api);
         await userRoutes(api, service.api);
         await flowRoutes(api, service.api);
         await secretRoutes(api, service.api);

@@ -21,12 +21,12 @@ export interface ConsoleDeps {
   now(): number;
 }
 
-const pageQuery = z.object({
+export const conversationsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).default(0),
 });
-const replyBody = z.strictObject({ text: z.string().trim().min(1).max(LIMITS.textBody) });
-const releaseBody = z.strictObject({ mode: z.enum(RELEASE_MODES).default('resume') }).default({ mode: 'resume' });
+export const replyBody = z.strictObject({ text: z.string().trim().min(1).max(LIMITS.textBody) });
+export const releaseBody = z.strictObject({ mode: z.enum(RELEASE_MODES).default('resume') }).default({ mode: 'resume' });
 
 const contactIdOf = (request: FastifyRequest) => (request.params as { id: string }).id;
 
@@ -57,7 +57,7 @@ export async function consoleRoutes(app: FastifyInstance, api: ApiDeps, deps: Co
 
   app.get('/conversations', async (request) => {
     const userId = await api.auth.user(request);
-    const page = parseWith(pageQuery, request.query, 'query');
+    const page = parseWith(conversationsQuery, request.query, 'query');
     return { conversations: (await listConversations(api.db, userId, page, LIVE_SESSION_STATUSES)).map(view) };
   });
 

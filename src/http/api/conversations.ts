@@ -7,11 +7,12 @@ import { listSessions } from '../../db/repositories/sessions.js';
 import { notFound, parseWith } from '../errors.js';
 import type { ApiDeps } from './deps.js';
 
-const pageQuery = z.object({
+export const contactsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset: z.coerce.number().int().min(0).default(0),
 });
-const messagesQuery = z.object({
+export const sessionsQuery = z.object({ contactId: z.string().min(1).optional() });
+export const messagesQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   before: z.coerce.date().optional(),
 });
@@ -25,7 +26,7 @@ export async function conversationRoutes(app: FastifyInstance, deps: ApiDeps): P
 
   app.get('/contacts', async (request) => {
     const userId = await deps.auth.user(request);
-    const page = parseWith(pageQuery, request.query, 'query');
+    const page = parseWith(contactsQuery, request.query, 'query');
     return { contacts: await listContacts(deps.db, userId, page.limit, page.offset) };
   });
 
@@ -44,7 +45,7 @@ export async function conversationRoutes(app: FastifyInstance, deps: ApiDeps): P
 
   app.get('/sessions', async (request) => {
     const userId = await deps.auth.user(request);
-    const query = parseWith(z.object({ contactId: z.string().min(1).optional() }), request.query, 'query');
+    const query = parseWith(sessionsQuery, request.query, 'query');
     if (query.contactId) await ownContact(userId, query.contactId);
     return { sessions: await listSessions(deps.db, userId, query.contactId ?? null) };
   });

@@ -11,15 +11,18 @@ import { lintDefinition, type LintReport } from '../../flows/lint.js';
 import { HttpError, notFound, parseWith } from '../errors.js';
 import type { ApiDeps } from './deps.js';
 
+/** Checked by parseDefinition and the linter, which report node by node (not by zod here). */
+export const definitionField = z.unknown();
+
 const flowFields = {
   name: z.string().trim().min(1).max(200),
   trigger: z.string().trim().min(1).max(200),
   status: z.enum(FLOW_STATUSES),
-  definition: z.unknown(),
+  definition: definitionField,
 };
 /** A new flow is a Draft unless it says otherwise; an update changes only what it names. */
-const flowBody = z.strictObject({ ...flowFields, status: flowFields.status.default('Draft') });
-const flowUpdateBody = z.strictObject(flowFields).partial();
+export const flowBody = z.strictObject({ ...flowFields, status: flowFields.status.default('Draft') });
+export const flowUpdateBody = z.strictObject(flowFields).partial();
 
 function checkedDefinition(input: unknown): { definition: unknown; lint: LintReport } {
   const parsed = parseDefinition(input);

@@ -9,7 +9,7 @@ import { notFound, parseWith } from '../errors.js';
 import type { ApiDeps } from './deps.js';
 
 const nameParams = z.object({ name: z.string().regex(SECRET_NAME, 'letters, digits and _, starting with a letter or _ (at most 64)') });
-const secretBody = z.strictObject({ value: z.string().min(1).max(4096) });
+export const secretBody = z.strictObject({ value: z.string().min(1).max(4096) });
 
 export async function secretRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   app.get('/secrets', async (request) => {

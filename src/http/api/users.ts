@@ -10,15 +10,16 @@ import { PHONE_NUMBER_ID_PATTERN } from '../../whatsapp/webhook-schema.js';
 import { HttpError, notFound, parseWith } from '../errors.js';
 import type { ApiDeps } from './deps.js';
 
-const createUserBody = z.strictObject({
+export const createUserBody = z.strictObject({
   name: z.string().trim().min(1).max(200),
   email: z.email().optional(),
   metaPhoneNumberId: z.string().regex(PHONE_NUMBER_ID_PATTERN, 'must be the numeric phone_number_id from Meta'),
   metaAccessToken: z.string().min(1).max(4096),
   appSecret: z.string().min(1).max(512).optional(),
 });
-const updateUserBody = createUserBody.partial().extend({ appSecret: z.string().min(1).max(512).nullable().optional() });
-const selfUpdateBody = updateUserBody.omit({ metaPhoneNumberId: true });
+export const updateUserBody = createUserBody.partial().extend({ appSecret: z.string().min(1).max(512).nullable().optional() });
+export const apiKeyBody = z.strictObject({ name: z.string().trim().min(1).max(100).default('default') });
+export const selfUpdateBody = updateUserBody.omit({ metaPhoneNumberId: true });
 
 const phoneNumberTaken = () => new HttpError(409, 'conflict', 'another user already owns this metaPhoneNumberId');
 
@@ -60,7 +61,7 @@ export async function userRoutes(app: FastifyInstance, deps: ApiDeps): Promise<v
   app.post('/users/:id/api-keys', async (request, reply) => {
     deps.auth.admin(request);
     const { id } = request.params as { id: string };
-    const body = parseWith(z.strictObject({ name: z.string().trim().min(1).max(100).default('default') }), request.body ?? {});
+    const body = parseWith(apiKeyBody, request.body ?? {});
     if (!(await findUserById(deps.db, id))) throw notFound('user');
     const apiKey = generateApiKey();
     await insertApiKey(deps.db, id, hashApiKey(apiKey), body.name);
