@@ -99,7 +99,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
 }
 
 function launchArgs(launcher: Launcher): string[] {
-  if (launcher === 'source') return ['--import', 'tsx', 'bench/lib/serve-source.ts'];
+  if (launcher === 'source') return ['--import', 'tsx', 'src/cli/bin.ts'];
   if (!existsSync('dist/cli/main.js')) throw new Error('no build: run `npm run build` first (or pass --launcher source)');
   return ['bin/waflow.js'];
 }

@@ -4,17 +4,13 @@
  * shuffled and repeated status webhooks, and a worker killed with -9 halfway. Afterwards every
  * contact's replies must be exactly its messages, in order; every reply Read; nothing pending.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { signatureHeader } from '../../src/whatsapp/signature.js';
 import { echoFlow } from '../fixtures/flows.js';
-import { ACCESS_TOKEN, APP_SECRET, PHONE_NUMBER_ID, adminClient, apiClient, eventually, serviceEnv } from '../support/harness.js';
-import { startServiceProcess, type ServiceProcess } from '../support/process.js';
-import { REDIS_URL, createTestDatabase, scaledModeAvailable, testRedisPrefix, type TestDatabase } from '../support/services.js';
+import { APP_SECRET, eventually } from '../support/harness.js';
+import { startScaledWorld, type ScaledWorld } from '../support/scaled.js';
+import { scaledModeAvailable } from '../support/services.js';
 import { textWebhook, wamid } from '../support/webhooks.js';
 
 const CONTACTS = 200;
@@ -24,45 +20,25 @@ const REDELIVERY_SHARE = 0.25;
 const SENDER_CONCURRENCY = 16;
 
 describe.skipIf(!scaledModeAvailable)('scaled mode: 2 serve + 3 worker processes', () => {
-  let database: TestDatabase;
-  let simulator: Simulator;
-  let dataDir: string;
-  const processes: ServiceProcess[] = [];
-
+  let world: ScaledWorld;
   beforeAll(async () => {
-    database = await createTestDatabase();
-    simulator = await startSimulator({ appSecret: APP_SECRET, phoneNumbers: { [PHONE_NUMBER_ID]: { accessToken: ACCESS_TOKEN } }, statusDelayMs: 5 });
-    dataDir = mkdtempSync(join(tmpdir(), 'waflow-scaled-'));
+    world = await startScaledWorld({ statusDelayMs: 5 });
   });
-  afterAll(async () => {
-    await Promise.all(processes.map((process) => process.stop('SIGKILL')));
-    await simulator.close();
-    await database.drop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => world.close());
 
   it('loses nothing, runs nothing twice and keeps per-contact order while a worker is killed', async () => {
-    const env = {
-      ...serviceEnv(dataDir, simulator.url),
-      DATABASE_URL: database.url,
-      REDIS_URL,
-      REDIS_PREFIX: testRedisPrefix(),
+    const { database, simulator } = world;
+    const env = world.env({
       GRAPH_TIMEOUT_MS: '2000',
       SWEEP_INTERVAL_MS: '2000',
       SEND_RATE_PER_NUMBER: '2000',
       SEND_PAIR_BURST: '1000',
       DATABASE_POOL_SIZE: '8',
-      WORKER_CONCURRENCY: String(SENDER_CONCURRENCY),
-    };
-    const serves = await Promise.all([startServiceProcess(['serve', '--no-worker'], env), startServiceProcess(['serve', '--no-worker'], env)]);
-    const workers = await Promise.all([1, 2, 3].map(() => startServiceProcess(['worker'], env)));
-    processes.push(...serves, ...workers);
-    simulator.setWebhookUrl(`${serves[0]!.url}/webhooks/whatsapp`);
+      SEND_CONCURRENCY: String(SENDER_CONCURRENCY),
+    });
+    const { serves, workers } = await world.cluster({ serves: 2, workers: 3, env });
     simulator.setFaults({ statusOrder: 'shuffled', duplicateStatusRate: 0.3 });
-
-    const admin = adminClient(apiClient(serves[1]!.url));
-    const { apiKey } = await admin.createUser();
-    await admin.createFlow(apiKey, { trigger: 'default', definition: echoFlow('{{input}}') });
+    await world.tenant(serves[1]!.url, { trigger: 'default', definition: echoFlow('{{input}}') });
 
     const phones = Array.from({ length: CONTACTS }, (_, i) => `1555700${String(i).padStart(4, '0')}`);
     const post = async (url: string, body: object) => {

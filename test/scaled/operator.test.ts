@@ -2,42 +2,24 @@
  * An operator's reply taken by a `serve --no-worker` process is sent by a worker process at once
  * (announced through the queue, not left for the periodic sweep).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it, describe } from 'vitest';
-import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { questionFlow } from '../fixtures/flows.js';
-import { ACCESS_TOKEN, APP_SECRET, PHONE_NUMBER_ID, adminClient, apiClient, eventually, serviceEnv } from '../support/harness.js';
-import { startServiceProcess, type ServiceProcess } from '../support/process.js';
-import { REDIS_URL, createTestDatabase, scaledModeAvailable, testRedisPrefix, type TestDatabase } from '../support/services.js';
+import { PHONE_NUMBER_ID, apiClient, eventually } from '../support/harness.js';
+import { startScaledWorld, type ScaledWorld } from '../support/scaled.js';
+import { scaledModeAvailable } from '../support/services.js';
 
 describe.skipIf(!scaledModeAvailable)('operator replies in scaled mode', () => {
-  let database: TestDatabase;
-  let simulator: Simulator;
-  let dataDir: string;
-  const processes: ServiceProcess[] = [];
-
+  let world: ScaledWorld;
   beforeAll(async () => {
-    database = await createTestDatabase();
-    simulator = await startSimulator({ appSecret: APP_SECRET, phoneNumbers: { [PHONE_NUMBER_ID]: { accessToken: ACCESS_TOKEN } } });
-    dataDir = mkdtempSync(join(tmpdir(), 'waflow-operator-'));
+    world = await startScaledWorld();
   });
-  afterAll(async () => {
-    await Promise.all(processes.map((process) => process.stop('SIGKILL')));
-    await simulator.close();
-    await database.drop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => world.close());
 
   it('sends an operator message queued by a serve process within seconds', async () => {
-    const env = { ...serviceEnv(dataDir, simulator.url), DATABASE_URL: database.url, REDIS_URL, REDIS_PREFIX: testRedisPrefix(), SWEEP_INTERVAL_MS: '60000' };
-    const serve = await startServiceProcess(['serve', '--no-worker'], env);
-    processes.push(serve, await startServiceProcess(['worker'], env));
-    simulator.setWebhookUrl(`${serve.url}/webhooks/whatsapp`);
-    const api = apiClient(serve.url);
-    const { apiKey } = await adminClient(api).createUser();
-    await adminClient(api).createFlow(apiKey, { trigger: 'default', definition: questionFlow });
+    const { simulator } = world;
+    const { serves } = await world.cluster({ serves: 1, workers: 1, env: world.env({ SWEEP_INTERVAL_MS: '60000' }) });
+    const api = apiClient(serves[0]!.url);
+    const { apiKey } = await world.tenant(serves[0]!.url, { trigger: 'default', definition: questionFlow });
 
     const phone = '15558200001';
     await simulator.userSends(PHONE_NUMBER_ID, phone, { type: 'text', body: 'hello' });
