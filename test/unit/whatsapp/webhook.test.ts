@@ -263,7 +263,7 @@ describe('parseWebhook: batches', () => {
         },
         phoneNumberId,
       );
-    const body = envelope(entry(change('P1', 'a'), change('P1', 'b')), entry(change('P2', 'c'), change('P2', 'd')));
+    const body = envelope(entry(change('101', 'a'), change('101', 'b')), entry(change('102', 'c'), change('102', 'd')));
     const records = parse(body);
     expect(records.map((record) => record.dedupeKey)).toEqual(
       ['a', 'b', 'c', 'd'].flatMap((tag) => [
@@ -273,7 +273,7 @@ describe('parseWebhook: batches', () => {
         `status:wamid.${tag}.s1:read`,
       ]),
     );
-    expect(records.map((record) => record.phoneNumberId)).toEqual([...Array(8).fill('P1'), ...Array(8).fill('P2')]);
+    expect(records.map((record) => record.phoneNumberId)).toEqual([...Array(8).fill('101'), ...Array(8).fill('102')]);
   });
 
   it('keeps the rest of a batch when parts of it are unusable', () => {
@@ -368,7 +368,7 @@ describe('parseWebhook: garbage', () => {
 
   it('survives keys such as __proto__ and constructor', () => {
     const body: unknown = JSON.parse(
-      `{"object":"whatsapp_business_account","entry":[{"__proto__":{"changes":[]},"changes":[{"field":"messages","value":{"metadata":{"phone_number_id":"P"},"contacts":[{"constructor":1,"wa_id":"1","profile":{"name":"A"}}],"messages":[{"__proto__":{"id":"x"},"from":"1","id":"wamid.P","timestamp":"1","type":"text","text":{"body":"hi"}}]}}]}]}`,
+      `{"object":"whatsapp_business_account","entry":[{"__proto__":{"changes":[]},"changes":[{"field":"messages","value":{"metadata":{"phone_number_id":"103"},"contacts":[{"constructor":1,"wa_id":"1","profile":{"name":"A"}}],"messages":[{"__proto__":{"id":"x"},"from":"1","id":"wamid.P","timestamp":"1","type":"text","text":{"body":"hi"}}]}}]}]}`,
     );
     expect(parse(body).map((record) => record.kind)).toEqual(['message']);
   });
@@ -384,7 +384,7 @@ describe('parseWebhook: garbage', () => {
 
   it('keeps identical notices for two phone numbers apart', () => {
     const errors = [{ code: 131000, title: 'Something went wrong' }];
-    const records = parse(envelope(entry(messagesChange({ errors }, 'P1'), messagesChange({ errors }, 'P2'))));
+    const records = parse(envelope(entry(messagesChange({ errors }, '101'), messagesChange({ errors }, '102'))));
     expect(records).toHaveLength(2);
   });
 });
