@@ -4,21 +4,39 @@
  * fresh server and store, so a backlog left by one rate cannot slow the next. Reports latency,
  * lost and duplicated replies, and the highest rate held.
  *
- *   npx tsx bench/e2e.ts [--mode embedded,postgres] [--rates 50,200,500,1000] [--duration 30] [--contacts 1000]
+ *   npx tsx bench/e2e.ts [--mode embedded,postgres] [--scaled 1x2|no] [--rates 50,200,500,1000] [--duration 30] [--contacts 1000]
  *
- * Modes are single-process deployments; the scaled deployment will be one more mode here once
- * lib/server.ts can start it.
+ * `--mode` runs the single-process deployments (`waflow serve` with its worker); `--scaled SxW`
+ * also runs the scaled one on PostgreSQL and Redis: S `serve --no-worker` processes taking the
+ * webhooks (inbound messages dealt round-robin) and W `worker` processes.
  */
 import { parseBenchArgs, positive, positiveList, type CommonArgs } from './lib/args.js';
 import { driveE2e, type E2eLoad, type E2eNumbers } from './lib/drive-e2e.js';
+import { redisSpace } from './lib/redis.js';
 import { command, machine, printResult, type Row } from './lib/report.js';
+import { SINGLE, type Deployment } from './lib/server.js';
 import { createStore, type Mode } from './lib/store.js';
 import { createTenant, startWorld } from './lib/world.js';
 
-async function e2eRun(common: CommonArgs, mode: Mode, load: E2eLoad, statusDelayMs: number): Promise<E2eNumbers> {
-  const store = await createStore(mode, common.pgUrl);
+interface Target {
+  label: string;
+  mode: Mode;
+  deployment: Deployment;
+}
+
+async function e2eRun(common: CommonArgs, target: Target, load: E2eLoad, statusDelayMs: number): Promise<E2eNumbers> {
+  const store = await createStore(target.mode, common.pgUrl);
+  const redis = target.deployment.kind === 'scaled' ? redisSpace(common.redisUrl) : null;
   try {
-    const world = await startWorld({ launcher: common.launcher, store, worker: true, cpuProfDir: common.cpuProfDir, statusDelayMs });
+    const world = await startWorld({
+      launcher: common.launcher,
+      store,
+      deployment: target.deployment,
+      env: redis?.env ?? {},
+      worker: true,
+      cpuProfDir: common.cpuProfDir,
+      statusDelayMs,
+    });
     try {
       await createTenant(world.server);
       return await driveE2e(world, load);
@@ -27,7 +45,18 @@ async function e2eRun(common: CommonArgs, mode: Mode, load: E2eLoad, statusDelay
     }
   } finally {
     await store.dispose();
+    await redis?.dispose();
   }
+}
+
+/** `SxW` (serves × workers), or `no`. */
+function scaledTarget(text: string): Target[] {
+  if (text === 'no') return [];
+  const match = /^(\d+)x(\d+)$/.exec(text);
+  if (!match) throw new Error(`--scaled: expected SxW (e.g. 1x2) or no, got ${text}`);
+  const serves = positive('scaled', match[1]);
+  const workers = positive('scaled', match[2]);
+  return [{ label: `scaled ${serves}+${workers}`, mode: 'postgres', deployment: { kind: 'scaled', serves, workers } }];
 }
 
 const { common, values } = parseBenchArgs({
@@ -37,6 +66,8 @@ const { common, values } = parseBenchArgs({
   drain: { type: 'string', default: '15' },
   'keep-up-ms': { type: 'string', default: '1000' },
   'status-delay-ms': { type: 'string', default: '100' },
+  /** Also the scaled deployment: S serve and W worker processes (`no`: skip it). */
+  scaled: { type: 'string', default: '1x2' },
   /** Keep going after a rate is not held (by default the higher rates are skipped). */
   all: { type: 'string', default: 'no' },
 });
@@ -48,20 +79,24 @@ const base = {
   keepUpMs: positive('keep-up-ms', values['keep-up-ms']),
 };
 const statusDelayMs = Number(values['status-delay-ms']);
+const targets: Target[] = [
+  ...common.modes.map((mode): Target => ({ label: mode, mode, deployment: SINGLE })),
+  ...scaledTarget(String(values.scaled)),
+];
 
 const rows: Row[] = [];
 const summary: Row = {};
-for (const mode of common.modes) {
+for (const target of targets) {
   let highestHeld = 0;
   for (const rate of rates) {
-    const numbers = await e2eRun(common, mode, { ...base, rate }, statusDelayMs);
-    rows.push({ mode, ...numbers });
+    const numbers = await e2eRun(common, target, { ...base, rate }, statusDelayMs);
+    rows.push({ mode: target.label, ...numbers });
     if (numbers.held) highestHeld = Math.max(highestHeld, rate);
     else if (values.all !== 'yes') break;
   }
-  summary[`highest rate held, ${mode} (msg/s)`] = highestHeld;
+  summary[`highest rate held, ${target.label} (msg/s)`] = highestHeld;
 }
 printResult(
-  { bench: 'e2e', machine: machine(), command: command(), server: `waflow serve (${common.launcher})`, rows, summary },
+  { bench: 'e2e', machine: machine(), command: command(), server: `waflow (${common.launcher}); scaled: ${String(values.scaled)}`, rows, summary },
   { out: common.out },
 );

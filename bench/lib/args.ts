@@ -4,7 +4,7 @@ import type { Launcher } from './server.js';
 import { MODES, type Mode } from './store.js';
 
 export const COMMON_OPTIONS = {
-  /** embedded, postgres, or both (comma-separated). */
+  /** embedded, postgres, or both (comma-separated); empty for none (e.g. only e2e's --scaled run). */
   mode: { type: 'string', default: MODES.join(',') },
   launcher: { type: 'string', default: 'build' },
   /** The PostgreSQL server on which a fresh database is created for each run (and dropped). */
@@ -33,7 +33,7 @@ type StringOptions = Record<string, { type: 'string'; default?: string }>;
 export function parseBenchArgs(own: StringOptions): { common: CommonArgs; values: Record<string, string | undefined> } {
   const config = { args: process.argv.slice(2), options: { ...COMMON_OPTIONS, ...own }, strict: true } satisfies ParseArgsConfig;
   const values = parseArgs(config).values as Record<string, string | undefined>;
-  const modes = String(values.mode).split(',').map((mode) => mode.trim());
+  const modes = String(values.mode).split(',').map((mode) => mode.trim()).filter((mode) => mode !== '');
   for (const mode of modes) if (!MODES.includes(mode as Mode)) throw new Error(`--mode: ${mode} is not one of ${MODES.join(', ')}`);
   const launcher = String(values.launcher);
   if (launcher !== 'build' && launcher !== 'source') throw new Error('--launcher: build or source');

@@ -77,7 +77,8 @@ export async function driveE2e(world: World, load: E2eLoad): Promise<E2eNumbers>
   });
 
   const inbound = createInbound({ appSecret: BENCH_SECRETS.appSecret, ...BUSINESS, contacts: load.contacts });
-  const poster = createPoster(`${world.server.url}/webhooks/whatsapp`, 256);
+  // One poster per serve process, messages dealt round-robin: what a balancer in front would do.
+  const posters = world.server.urls.map((url) => createPoster(`${url}/webhooks/whatsapp`, 256));
   const cpu = cpuWindow(world.server);
   const acked = new Uint8Array(total);
   const outcome = await openLoop({
@@ -86,7 +87,7 @@ export async function driveE2e(world: World, load: E2eLoad): Promise<E2eNumbers>
     send: async (seq) => {
       const message = inbound.message(seq);
       sentAt[seq] = performance.now();
-      const status = await poster.post(message.body, message.headers);
+      const status = await posters[seq % posters.length]!.post(message.body, message.headers);
       if (status === 200) acked[seq] = 1;
       return status;
     },
@@ -95,7 +96,7 @@ export async function driveE2e(world: World, load: E2eLoad): Promise<E2eNumbers>
   await new Promise((resolve) => setTimeout(resolve, DUPLICATE_GRACE_MS));
   const { serverCpuMs, ...usage } = cpu.stop();
   unsubscribe();
-  poster.close();
+  for (const poster of posters) poster.close();
 
   let lost = 0;
   let duplicates = 0;

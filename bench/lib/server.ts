@@ -1,11 +1,9 @@
 /**
- * The server under test: `waflow serve` in its own process, exactly as an operator runs it. The
- * load generator and the simulator stay in the bench process, on the other side of loopback, so
- * the server's event loop, CPU time and RSS are its own and nothing else's.
- *
- * One process is the single-process deployment of both modes. The scaled deployment (several
- * `waflow serve` behind a balancer plus `waflow worker` processes, on PostgreSQL and Redis) will
- * be another implementation of `Server` here: a base URL, summed RSS/CPU and a stop.
+ * The server under test: `waflow serve` in its own process, exactly as an operator runs it, or a
+ * scaled deployment (`waflow serve --no-worker` processes taking webhooks and `waflow worker`
+ * processes running conversations, on PostgreSQL and Redis). The load generator and the
+ * simulator stay in the bench process, on the other side of loopback, so the server's event
+ * loops, CPU time and RSS are its own and nothing else's.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -26,6 +24,8 @@ export const BENCH_SECRETS = {
 
 export interface ServerOptions {
   launcher: Launcher;
+  /** A single `serve` process (with or without its worker), or a scaled deployment. */
+  deployment?: Deployment;
   store: Store;
   /** More environment for the server (e.g. REDIS_URL for the roles that need it). */
   env?: Record<string, string>;
@@ -37,21 +37,66 @@ export interface ServerOptions {
   cpuProfDir: string | null;
 }
 
+/** `serves` × `serve --no-worker` and `workers` × `worker`, sharing PostgreSQL and Redis. */
+export interface ScaledDeployment {
+  serves: number;
+  workers: number;
+}
+
+export type Deployment = { kind: 'single' } | ({ kind: 'scaled' } & ScaledDeployment);
+
+export const SINGLE: Deployment = { kind: 'single' };
+
 export interface Server {
+  /** The first serve process: the API, and where the simulator's status webhooks go. */
   url: string;
+  /** Every serve process: inbound webhooks are spread over them, as a balancer would. */
+  urls: readonly string[];
   /** From spawn to the first answered GET /health. */
   startMs: number;
   /** The command that started it (environment included, secrets shown as <…>). */
   command: string;
+  /** Of the largest process (the target is per process). */
   rssMb(): number;
-  /** CPU time (user + system) the process has used so far. */
+  /** CPU time (user + system) all its processes have used so far. */
   cpuMs(): number;
   stop(): Promise<void>;
 }
 
 export async function startServer(options: ServerOptions): Promise<Server> {
+  const deployment = options.deployment ?? SINGLE;
+  if (deployment.kind === 'single') return startProcess(options, ['serve', ...(options.worker ? [] : ['--no-worker'])]);
+  const started = await Promise.allSettled([
+    ...Array.from({ length: deployment.serves }, () => startProcess(options, ['serve', '--no-worker'])),
+    ...Array.from({ length: deployment.workers }, () => startProcess(options, ['worker'])),
+  ]);
+  const processes = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const failed = started.find((result) => result.status === 'rejected');
+  if (failed) {
+    await Promise.all(processes.map((process) => process.stop()));
+    throw failed.reason;
+  }
+  return combine(processes.slice(0, deployment.serves), processes);
+}
+
+/** One view of several processes: serves first. */
+function combine(serves: Server[], all: Server[]): Server {
+  return {
+    url: serves[0]!.url,
+    urls: serves.map((serve) => serve.url),
+    startMs: Math.max(...all.map((process) => process.startMs)),
+    command: all.map((process) => process.command).join('\n         '),
+    rssMb: () => Math.max(...all.map((process) => process.rssMb())),
+    cpuMs: () => all.reduce((sum, process) => sum + process.cpuMs(), 0),
+    stop: async () => {
+      await Promise.all(all.map((process) => process.stop()));
+    },
+  };
+}
+
+async function startProcess(options: ServerOptions, role: string[]): Promise<Server> {
   const port = await freePort();
-  const args = [...launchArgs(options.launcher), 'serve', ...(options.worker ? [] : ['--no-worker'])];
+  const args = [...launchArgs(options.launcher), ...role];
   const nodeArgs = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`, ...args] : args;
   const env = {
     PORT: String(port),
@@ -82,7 +127,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
   await Promise.race([
     waitForHealth(url),
     exited.then((code) => {
-      throw new Error(`waflow serve exited with code ${code} before it was ready`);
+      throw new Error(`waflow ${role.join(' ')} exited with code ${code} before it was ready`);
     }),
   ]);
   const startMs = performance.now() - started;
@@ -90,6 +135,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
   const shownEnv = Object.entries(env).map(([key, value]) => `${key}=${value}`);
   return {
     url,
+    urls: [url],
     startMs,
     command: [...shownEnv, 'WHATSAPP_APP_SECRET=<…> ADMIN_TOKEN=<…>', 'node', ...nodeArgs].join(' '),
     rssMb: () => rssMb(pid),
@@ -131,7 +177,7 @@ async function waitForHealth(url: string, timeoutMs = 120_000): Promise<void> {
     if (status === 200) return;
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
-  throw new Error(`waflow serve did not answer ${url}/health within ${timeoutMs} ms`);
+  throw new Error(`waflow did not answer ${url}/health within ${timeoutMs} ms`);
 }
 
 /** Linux /proc: the whole process (every thread, PGlite's WebAssembly memory included). */

@@ -4,7 +4,7 @@
  * message with its text.
  */
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
-import { BENCH_SECRETS, startServer, type Launcher, type Server } from './server.js';
+import { BENCH_SECRETS, startServer, type Deployment, type Launcher, type Server } from './server.js';
 import type { Store } from './store.js';
 
 export const BUSINESS = { phoneNumberId: '900100200', displayPhoneNumber: '15550009999', accessToken: 'EAAG-bench-token' };
@@ -26,6 +26,8 @@ export interface Tenant {
 export interface WorldOptions {
   launcher: Launcher;
   store: Store;
+  /** One process (the default) or a scaled deployment. */
+  deployment?: Deployment;
   /** More environment for the server. */
   env?: Record<string, string>;
   worker: boolean;

@@ -30,19 +30,18 @@ async function runBench(script: string, args: string[]): Promise<BenchResult> {
   return JSON.parse(line) as BenchResult;
 }
 
-function expectWellFormed(result: BenchResult, bench: string, rows: number): void {
+function expectWellFormed(result: BenchResult, bench: string, modes: readonly string[]): void {
   expect(result.bench).toBe(bench);
   expect(result.machine.cores).toBeGreaterThan(0);
   expect(result.machine.node).toBe(process.version);
   expect(result.command).toContain(`bench/${bench}.ts`);
-  expect(result.rows).toHaveLength(rows);
-  for (const row of result.rows) expect(['embedded', 'postgres']).toContain(row.mode);
+  expect(result.rows.map((row) => row.mode)).toEqual(modes);
 }
 
 describe('benchmark scripts (smoke)', { timeout: 180_000 }, () => {
   it('ingest: acknowledged POSTs/s with and without the worker, embedded and PostgreSQL', async () => {
     const result = await runBench('ingest', ['--mode', 'embedded,postgres', '--requests', '200', '--warmup', '0']);
-    expectWellFormed(result, 'ingest', 3);
+    expectWellFormed(result, 'ingest', ['embedded', 'postgres', 'postgres']);
     for (const row of result.rows) {
       expect(row.postsPerS).toBeGreaterThan(0);
       expect(row.ok).toBe(200);
@@ -50,18 +49,19 @@ describe('benchmark scripts (smoke)', { timeout: 180_000 }, () => {
     }
   });
 
-  it('e2e: every message answered once, and the highest rate held', async () => {
-    const result = await runBench('e2e', ['--mode', 'postgres', '--rates', '20', '--duration', '2', '--keep-up-ms', '60000']);
-    expectWellFormed(result, 'e2e', 1);
-    const [row] = result.rows;
-    expect(row).toMatchObject({ rate: 20, sent: 40, replied: 40, lost: 0, duplicates: 0, held: true });
-    expect(row!.p99Ms).toBeGreaterThan(0);
-    expect(result.summary).toEqual({ 'highest rate held, postgres (msg/s)': 20 });
+  it('e2e: every message answered once, and the highest rate held, one process and scaled', async () => {
+    const result = await runBench('e2e', ['--mode', 'postgres', '--scaled', '2x1', '--rates', '20', '--duration', '2', '--keep-up-ms', '60000']);
+    expectWellFormed(result, 'e2e', ['postgres', 'scaled 2+1']);
+    for (const row of result.rows) {
+      expect(row).toMatchObject({ rate: 20, sent: 40, replied: 40, lost: 0, duplicates: 0, held: true });
+      expect(row.p99Ms).toBeGreaterThan(0);
+    }
+    expect(result.summary).toEqual({ 'highest rate held, postgres (msg/s)': 20, 'highest rate held, scaled 2+1 (msg/s)': 20 });
   });
 
   it('memory: start times and RSS at rest and under load', async () => {
     const result = await runBench('memory', ['--mode', 'embedded', '--duration', '1', '--rate', '20', '--requests', '200', '--rest', '0']);
-    expectWellFormed(result, 'memory', 1);
+    expectWellFormed(result, 'memory', ['embedded']);
     const [row] = result.rows;
     for (const key of ['coldStartMs', 'warmStartMs', 'restRssMb', 'e2ePeakRssMb', 'ingestPeakRssMb', 'ingestPosts']) {
       expect(row![key]).toBeGreaterThan(0);
@@ -70,7 +70,7 @@ describe('benchmark scripts (smoke)', { timeout: 180_000 }, () => {
 
   it('growth: the same runs on a seeded history', async () => {
     const result = await runBench('growth', ['--mode', 'embedded', '--messages', '1000', '--duration', '1', '--rate', '20', '--requests', '200']);
-    expectWellFormed(result, 'growth', 1);
+    expectWellFormed(result, 'growth', ['embedded']);
     const [row] = result.rows;
     expect(row).toMatchObject({ storedMessages: 1000, e2eLost: 0, e2eDuplicates: 0 });
     expect(row!.ingestPostsPerS).toBeGreaterThan(0);

@@ -1,7 +1,8 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { newId } from '../ids.js';
 import { contacts } from '../schema.js';
+import { rowReader, selectList, statement } from '../statement.js';
 
 export type ContactRow = typeof contacts.$inferSelect;
 
@@ -12,26 +13,26 @@ export interface ContactIdentity {
   name: string | null;
 }
 
+const readContact = rowReader(contacts);
+const upsert = statement(
+  'contact_upsert',
+  `insert into "Contact" ("id", "userId", "phone", "waUserId", "name", "lastInboundAt") values ($1, $2, $3, $4, $5, $6)
+   on conflict ("userId", "phone") do update set
+     "name" = coalesce(excluded."name", "Contact"."name"),
+     "waUserId" = coalesce(excluded."waUserId", "Contact"."waUserId"),
+     "lastInboundAt" = greatest("Contact"."lastInboundAt", excluded."lastInboundAt"),
+     "updatedAt" = $7
+   returning ${selectList(contacts)}`,
+);
+
 /**
  * Insert or refresh the contact of an inbound message: a known name is never replaced by a
  * missing one, and the 24-hour window only moves forward.
  */
 export async function upsertContact(db: Db, userId: string, who: ContactIdentity, inboundAt: Date): Promise<ContactRow> {
-  const now = new Date();
-  const [row] = await db
-    .insert(contacts)
-    .values({ id: newId(), userId, phone: who.phone, waUserId: who.waUserId, name: who.name, lastInboundAt: inboundAt })
-    .onConflictDoUpdate({
-      target: [contacts.userId, contacts.phone],
-      set: {
-        name: sql`coalesce(excluded."name", ${contacts.name})`,
-        waUserId: sql`coalesce(excluded."waUserId", ${contacts.waUserId})`,
-        lastInboundAt: sql`greatest(${contacts.lastInboundAt}, excluded."lastInboundAt")`,
-        updatedAt: now,
-      },
-    })
-    .returning();
-  return row!;
+  const now = new Date().toISOString();
+  const [row] = await upsert(db, [newId(), userId, who.phone, who.waUserId, who.name, inboundAt.toISOString(), now]);
+  return readContact(row!);
 }
 
 /** A username-only user is found by BSUID first, so a later phone-less message keeps its contact. */

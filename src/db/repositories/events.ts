@@ -1,6 +1,7 @@
-import { and, asc, desc, eq, gt, gte, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, lte } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { events } from '../schema.js';
+import { statement } from '../statement.js';
 import type { NewRealtimeEvent, RealtimeEvent, StoredEventType } from '../../realtime/events.js';
 
 type EventRow = typeof events.$inferSelect;
@@ -14,6 +15,18 @@ const toEvent = (row: EventRow): RealtimeEvent => ({
   createdAt: row.createdAt,
 });
 
+const SETTLE = 'update inbound_events set state = $1, reason = $2, processed_at = $3 where id = $4';
+const settleEvent = statement('inbox_settle', SETTLE);
+const settleAndInsert = statement<{ id: number | string; created_at: Date | string }>(
+  'inbox_settle_with_events',
+  `with settled as (${SETTLE})
+   insert into events (user_id, contact_id, type, payload)
+   select r.user_id, r.contact_id, r.type, r.payload
+   from jsonb_to_recordset($5::jsonb) as r(user_id text, contact_id text, type text, payload jsonb, position int)
+   order by r.position
+   returning id, created_at`,
+);
+
 /**
  * Settles an inbox event and stores the realtime events of its change, in one statement. Ids are
  * taken in the list's order, so the returned events come back in that order.
@@ -23,22 +36,14 @@ export async function settleWithEvents(
   settle: { id: number; state: string; reason: string | null; at: Date },
   list: readonly NewRealtimeEvent[],
 ): Promise<RealtimeEvent[]> {
-  const update = sql`update inbound_events set state = ${settle.state}, reason = ${settle.reason}, processed_at = ${settle.at} where id = ${settle.id}`;
+  const params = [settle.state, settle.reason, settle.at.toISOString(), settle.id];
   if (list.length === 0) {
-    await db.execute(update);
+    await settleEvent(db, params);
     return [];
   }
-  const values = sql.join(
-    list.map((event, index) => sql`(${event.userId}, ${event.contactId}, ${event.type}, ${JSON.stringify(event.payload)}::jsonb, ${index}::int)`),
-    sql`, `,
-  );
-  const result = (await db.execute(sql`
-    with settled as (${update})
-    insert into events (user_id, contact_id, type, payload)
-    select v.user_id, v.contact_id, v.type, v.payload from (values ${values}) as v(user_id, contact_id, type, payload, position)
-    order by v.position
-    returning id, created_at`)) as unknown as { rows: Array<{ id: number | string; created_at: Date | string }> };
-  const stored = result.rows.map((row) => ({ seq: Number(row.id), createdAt: new Date(row.created_at) })).sort((a, b) => a.seq - b.seq);
+  const rows = list.map((event, position) => ({ user_id: event.userId, contact_id: event.contactId, type: event.type, payload: event.payload, position }));
+  const inserted = await settleAndInsert(db, [...params, JSON.stringify(rows)]);
+  const stored = inserted.map((row) => ({ seq: Number(row.id), createdAt: new Date(row.created_at) })).sort((a, b) => a.seq - b.seq);
   return list.map((event, index) => ({ ...event, ...stored[index]! }));
 }
 

@@ -2,6 +2,7 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { newId } from '../ids.js';
 import { flowVersions, flows } from '../schema.js';
+import { rowReader, selectList, statement } from '../statement.js';
 
 export type FlowRow = typeof flows.$inferSelect;
 export const FLOW_STATUSES = ['Draft', 'Active', 'Inactive'] as const;
@@ -77,11 +78,16 @@ export async function deleteFlow(db: Db, userId: string, id: string): Promise<bo
   return rows.length > 0;
 }
 
+/** The columns of a FlowCandidate, for statements that read one. */
+export const CANDIDATE_COLUMNS = { keys: ['id', 'trigger', 'version', 'updatedAt'] } as const;
+const readCandidate = rowReader(flows, CANDIDATE_COLUMNS);
+const selectActiveCandidates = statement(
+  'flow_active_candidates',
+  `select ${selectList(flows, CANDIDATE_COLUMNS)} from "Flow" where "userId" = $1 and "status" = 'Active'`,
+);
+
 export async function activeFlowCandidates(db: Db, userId: string): Promise<FlowCandidate[]> {
-  return db
-    .select({ id: flows.id, trigger: flows.trigger, version: flows.version, updatedAt: flows.updatedAt })
-    .from(flows)
-    .where(and(eq(flows.userId, userId), eq(flows.status, 'Active')));
+  return (await selectActiveCandidates(db, [userId])).map(readCandidate);
 }
 
 export async function findFlowCandidate(db: Db, userId: string, id: string): Promise<FlowCandidate | undefined> {

@@ -1,6 +1,7 @@
-import { and, asc, eq, ne, sql } from 'drizzle-orm';
+import { and, eq, ne, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { inboundEvents } from '../schema.js';
+import { recordset, rowReader, selectList, statement } from '../statement.js';
 
 export type InboundEventRow = typeof inboundEvents.$inferSelect;
 export type NewInboundEvent = Omit<typeof inboundEvents.$inferInsert, 'id' | 'receivedAt' | 'processedAt'>;
@@ -8,40 +9,41 @@ export type NewInboundEvent = Omit<typeof inboundEvents.$inferInsert, 'id' | 're
 /** Inbox event states: `pending` waits for the worker; the others are final but `unmatched`. */
 export type InboundEventState = 'pending' | 'done' | 'ignored' | 'failed' | 'unmatched';
 
+const newEvents = recordset(inboundEvents, ['dedupeKey', 'kind', 'phoneNumberId', 'contactKey', 'wamid', 'occurredAt', 'payload', 'state', 'reason']);
+const insertEvents = statement(
+  'inbox_insert',
+  `insert into inbound_events (${newEvents.columns}) ${newEvents.select('$1')}
+   on conflict (dedupe_key) do nothing returning dedupe_key`,
+);
+
 /** Inserts the rows, dropping redeliveries atomically; returns the dedupe keys that were new. */
 export async function insertInboundEvents(db: Db, rows: readonly NewInboundEvent[]): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
-  const inserted = await db
-    .insert(inboundEvents)
-    .values([...rows])
-    .onConflictDoNothing({ target: inboundEvents.dedupeKey })
-    .returning({ dedupeKey: inboundEvents.dedupeKey });
-  return new Set(inserted.map((row) => row.dedupeKey));
+  const inserted = await insertEvents(db, [newEvents.encode(rows)]);
+  return new Set(inserted.map((row) => String(row.dedupe_key)));
 }
 
 /**
  * Serialises work on one conversation across processes for the rest of the transaction.
  * The same mechanism guards a wamid between the sender and the status handler.
  */
+const lockStatement = statement('lock_key', 'select pg_advisory_xact_lock(hashtextextended($1, 0))');
+
 export async function lockKey(db: Db, key: string): Promise<void> {
-  await db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+  await lockStatement(db, [key]);
 }
+
+const readEvent = rowReader(inboundEvents);
+const selectPending = statement(
+  'inbox_next_pending',
+  `select ${selectList(inboundEvents)} from inbound_events
+   where phone_number_id = $1 and contact_key = $2 and state = 'pending' and kind <> 'status'
+   order by occurred_at, id limit $3`,
+);
 
 /** A conversation's oldest pending events (statuses excepted: they are applied in batches). */
 export async function nextPendingEvents(db: Db, phoneNumberId: string, contactKey: string, limit: number): Promise<InboundEventRow[]> {
-  return db
-    .select()
-    .from(inboundEvents)
-    .where(
-      and(
-        eq(inboundEvents.phoneNumberId, phoneNumberId),
-        eq(inboundEvents.contactKey, contactKey),
-        eq(inboundEvents.state, 'pending'),
-        ne(inboundEvents.kind, 'status'),
-      ),
-    )
-    .orderBy(asc(inboundEvents.occurredAt), asc(inboundEvents.id))
-    .limit(limit);
+  return (await selectPending(db, [phoneNumberId, contactKey, limit])).map(readEvent);
 }
 
 export async function settleEvent(db: Db, id: number, state: InboundEventState, reason: string | null): Promise<void> {

@@ -2,9 +2,20 @@ import { and, desc, eq, inArray, lt } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { newId } from '../ids.js';
 import { messages } from '../schema.js';
+import { recordset, rowReader, selectList, statement } from '../statement.js';
 
 export type MessageRow = typeof messages.$inferSelect;
 export type NewMessage = Omit<typeof messages.$inferInsert, 'id'>;
+
+const newMessages = recordset(messages, [
+  'id', 'waMessageId', 'direction', 'type', 'content', 'payload', 'status', 'error', 'statusUpdatedAt', 'createdAt', 'contactId', 'userId', 'sessionId',
+]);
+const readMessage = rowReader(messages);
+const insertRows = statement(
+  'message_insert',
+  `insert into "Message" (${newMessages.columns}) ${newMessages.select('$1')}
+   on conflict ("waMessageId") do nothing returning ${selectList(messages)}`,
+);
 
 /**
  * Inserts Messages in one statement; a row whose wamid is already stored is skipped (unique
@@ -14,11 +25,8 @@ export async function insertMessages(db: Db, rows: readonly NewMessage[]): Promi
   if (rows.length === 0) return [];
   const now = Date.now();
   // Strictly increasing createdAt keeps a change's messages in order when listed.
-  return db
-    .insert(messages)
-    .values(rows.map((row, index) => ({ id: newId(), createdAt: new Date(now + index), ...row })))
-    .onConflictDoNothing({ target: messages.waMessageId })
-    .returning();
+  const stamped = rows.map((row, index) => ({ id: newId(), createdAt: new Date(now + index), ...row }));
+  return (await insertRows(db, [newMessages.encode(stamped)])).map(readMessage);
 }
 
 export async function markMessagesFailed(db: Db, ids: readonly string[], error: string, at: Date): Promise<MessageRow[]> {

@@ -2,6 +2,7 @@ import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import type { NewRealtimeEvent, RealtimeEvent } from '../../realtime/events.js';
 import { messages, outbox } from '../schema.js';
+import { statement } from '../statement.js';
 
 export type OutboxRow = typeof outbox.$inferSelect;
 
@@ -31,7 +32,6 @@ export type HeadClaim =
   /** Not due yet, or another sender holds it: look again then. */
   | { kind: 'wait'; until: Date };
 
-type Rows<T> = { rows: T[] };
 const toDate = (value: Date | string): Date => (value instanceof Date ? value : new Date(value));
 
 /**
@@ -39,21 +39,22 @@ const toDate = (value: Date | string): Date => (value instanceof Date ? value : 
  * head can be claimed, and the next message becomes the head only once this one is settled, so
  * sends stay in order even with several senders; a sender that dies leaves a lease that expires.
  */
+const claimHeadRow = statement<Omit<OutboxItem, 'nextAttemptAt'> & { nextAttemptAt: Date | string }>(
+  'outbox_claim_head',
+  `with head as (
+     select id from outbox where contact_id = $1 order by id limit 1 for update
+   )
+   update outbox o set lease_until = $2, lease_owner = $3
+   from head, "Message" m, "Contact" c
+   where o.id = head.id and m.id = o.message_id and c.id = o.contact_id
+     and o.next_attempt_at <= $4
+     and (o.lease_until is null or o.lease_until <= $4 or o.lease_owner = $3)
+   returning o.id as "outboxId", o.attempts, o.next_attempt_at as "nextAttemptAt", o.message_id as "messageId",
+     m."sessionId", m.payload, o.user_id as "userId", o.contact_id as "contactId", c.phone as "to"`,
+);
+
 export async function claimHead(db: Db, contactId: string, owner: string, now: Date, leaseUntil: Date): Promise<HeadClaim> {
-  const claimed = (await db.execute(sql`
-    with head as (
-      select id from outbox where contact_id = ${contactId} order by id limit 1 for update
-    )
-    update outbox o set lease_until = ${leaseUntil}, lease_owner = ${owner}
-    from head, "Message" m, "Contact" c
-    where o.id = head.id and m.id = o.message_id and c.id = o.contact_id
-      and o.next_attempt_at <= ${now}
-      and (o.lease_until is null or o.lease_until <= ${now} or o.lease_owner = ${owner})
-    returning o.id as "outboxId", o.attempts, o.next_attempt_at as "nextAttemptAt", o.message_id as "messageId",
-      m."sessionId", m.payload, o.user_id as "userId", o.contact_id as "contactId", c.phone as "to"`)) as unknown as Rows<
-    Omit<OutboxItem, 'nextAttemptAt'> & { nextAttemptAt: Date | string }
-  >;
-  const [row] = claimed.rows;
+  const [row] = await claimHeadRow(db, [contactId, leaseUntil.toISOString(), owner, now.toISOString()]);
   if (row) return { kind: 'claimed', item: { ...row, outboxId: Number(row.outboxId), nextAttemptAt: toDate(row.nextAttemptAt) } };
   // Why not: nothing queued, not due yet, or another sender's lease.
   const [head] = await db
@@ -83,29 +84,28 @@ export interface SentWrite {
  * known (left `unmatched`) go back to pending. Returns the event, whether any status did, and
  * whether the contact has more messages queued (so the sender need not look again when not).
  */
+const recordSentRow = statement<{ seq: number | string | null; createdAt: Date | string | null; early: number; more: boolean }>(
+  'outbox_record_sent',
+  `with sent as (
+     update "Message" set "waMessageId" = $1, status = 'Sent', "statusUpdatedAt" = $2, error = null
+     where id = $3 returning id
+   ), gone as (
+     delete from outbox where id = $4
+   ), early as (
+     update inbound_events set state = 'pending', reason = null where wamid = $1 and state = 'unmatched' returning id
+   ), stored as (
+     insert into events (user_id, contact_id, type, payload)
+     select $5, $6, $7, $8::jsonb from sent
+     returning id, created_at
+   )
+   select (select id from stored) as seq, (select created_at from stored) as "createdAt", (select count(*) from early)::int as early,
+     exists (select 1 from outbox where contact_id = $9 and id <> $4) as more`,
+);
+
 export async function recordSent(db: Db, write: SentWrite): Promise<{ event: RealtimeEvent | null; earlyStatuses: number; more: boolean }> {
   const { event } = write;
-  const result = (await db.execute(sql`
-    with sent as (
-      update "Message" set "waMessageId" = ${write.wamid}, status = 'Sent', "statusUpdatedAt" = ${write.at}, error = null
-      where id = ${write.messageId} returning id
-    ), gone as (
-      delete from outbox where id = ${write.outboxId}
-    ), early as (
-      update inbound_events set state = 'pending', reason = null where wamid = ${write.wamid} and state = 'unmatched' returning id
-    ), stored as (
-      insert into events (user_id, contact_id, type, payload)
-      select ${event.userId}, ${event.contactId}, ${event.type}, ${JSON.stringify(event.payload)}::jsonb from sent
-      returning id, created_at
-    )
-    select (select id from stored) as seq, (select created_at from stored) as "createdAt", (select count(*) from early)::int as early,
-      exists (select 1 from outbox where contact_id = ${write.contactId} and id <> ${write.outboxId}) as more`)) as unknown as Rows<{
-    seq: number | string | null;
-    createdAt: Date | string | null;
-    early: number;
-    more: boolean;
-  }>;
-  const row = result.rows[0];
+  const params = [write.wamid, write.at.toISOString(), write.messageId, write.outboxId, event.userId, event.contactId, event.type, JSON.stringify(event.payload), write.contactId];
+  const [row] = await recordSentRow(db, params);
   const stored = row?.seq !== null && row?.seq !== undefined && row.createdAt !== null ? { ...event, seq: Number(row.seq), createdAt: toDate(row.createdAt) } : null;
   return { event: stored, earlyStatuses: Number(row?.early ?? 0), more: row?.more ?? true };
 }

@@ -2,7 +2,8 @@ import { and, desc, eq, inArray, lte } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { newId } from '../ids.js';
 import { contacts, flows, sessions, users } from '../schema.js';
-import type { FlowCandidate } from './flows.js';
+import { rowReader, selectList, statement } from '../statement.js';
+import { CANDIDATE_COLUMNS, type FlowCandidate } from './flows.js';
 
 export type SessionRow = typeof sessions.$inferSelect;
 
@@ -14,24 +15,38 @@ export interface SessionState {
   nextTimerAt: Date | null;
 }
 
+const readSession = rowReader(sessions);
+const jsonParam = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
+
+const flowOfSession = { ...CANDIDATE_COLUMNS, from: 'f', prefix: 'flow.' } as const;
+const readFlowOfSession = rowReader(flows, flowOfSession);
+const selectLatestLive = statement(
+  'session_latest_live',
+  `select ${selectList(sessions, { from: 's' })}, ${selectList(flows, flowOfSession)}
+   from "Session" s inner join "Flow" f on f."id" = s."flowId"
+   where s."contactId" = $1 and s."status" = any($2::text[])
+   order by s."updatedAt" desc limit 1`,
+);
+
 /** The contact's most recently active live session, with what is needed to load its flow. */
 export async function findLatestLiveSession(
   db: Db,
   contactId: string,
   liveStatuses: readonly string[],
 ): Promise<{ session: SessionRow; flow: FlowCandidate } | undefined> {
-  const [row] = await db
-    .select({
-      session: sessions,
-      flow: { id: flows.id, trigger: flows.trigger, version: flows.version, updatedAt: flows.updatedAt },
-    })
-    .from(sessions)
-    .innerJoin(flows, eq(flows.id, sessions.flowId))
-    .where(and(eq(sessions.contactId, contactId), inArray(sessions.status, [...liveStatuses])))
-    .orderBy(desc(sessions.updatedAt))
-    .limit(1);
-  return row;
+  const [row] = await selectLatestLive(db, [contactId, [...liveStatuses]]);
+  return row && { session: readSession(row), flow: readFlowOfSession(row) };
 }
+
+const upsertSession = statement(
+  'session_start',
+  `insert into "Session" ("id", "contactId", "flowId", "createdAt", "updatedAt", "status", "currentNodeId", "context", "nextTimerAt", "flowVersion")
+   values ($1, $2, $3, $4, $4, $5, $6, $7::jsonb, $8, $9)
+   on conflict ("contactId", "flowId") do update set
+     "status" = excluded."status", "currentNodeId" = excluded."currentNodeId", "context" = excluded."context",
+     "nextTimerAt" = excluded."nextTimerAt", "flowVersion" = excluded."flowVersion", "updatedAt" = excluded."updatedAt"
+   returning ${selectList(sessions)}`,
+);
 
 /**
  * Start a session of `flowId` from the beginning. The (contactId, flowId) pair is unique, so an
@@ -44,14 +59,19 @@ export async function startSession(
   flowVersion: number,
   state: SessionState,
 ): Promise<SessionRow> {
-  const now = new Date();
-  const values = { ...state, flowVersion, updatedAt: now };
-  const [row] = await db
-    .insert(sessions)
-    .values({ id: newId(), contactId, flowId, createdAt: now, ...values })
-    .onConflictDoUpdate({ target: [sessions.contactId, sessions.flowId], set: values })
-    .returning();
-  return row!;
+  const now = new Date().toISOString();
+  const [row] = await upsertSession(db, [
+    newId(),
+    contactId,
+    flowId,
+    now,
+    state.status,
+    state.currentNodeId,
+    jsonParam(state.context),
+    state.nextTimerAt?.toISOString() ?? null,
+    flowVersion,
+  ]);
+  return readSession(row!);
 }
 
 export async function saveSessionState(db: Db, id: string, state: SessionState): Promise<void> {

@@ -1,0 +1,110 @@
+/**
+ * The hot path's hand-written statements must read and write exactly what drizzle's builders
+ * do, on both databases: same defaults, same Dates, same jsonb, same order, same dedupe.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { asc, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Database } from '../../src/db/client.js';
+import { upsertContact } from '../../src/db/repositories/contacts.js';
+import { insertInboundEvents, nextPendingEvents } from '../../src/db/repositories/inbox.js';
+import { insertMessages } from '../../src/db/repositories/messages.js';
+import { findLatestLiveSession, startSession } from '../../src/db/repositories/sessions.js';
+import { contacts, flows, inboundEvents, messages, sessions, users } from '../../src/db/schema.js';
+import { createTestDatabase, postgresAvailable, type TestDatabase } from '../support/services.js';
+
+/** Text that JSON, SQL and PostgreSQL arrays each escape differently. */
+const AWKWARD = 'quote " backslash \\ comma , brace { } apostrophe \' emoji 🎉 accents ñé';
+
+const targets = [
+  { name: 'embedded', available: true },
+  { name: 'postgres', available: postgresAvailable },
+] as const;
+
+describe.each(targets)('hot-path statements on $name', ({ name, available }) => {
+  let database: Database;
+  let dispose: () => Promise<void>;
+
+  beforeAll(async () => {
+    if (!available) return;
+    const dataDir = mkdtempSync(join(tmpdir(), 'waflow-statements-'));
+    let server: TestDatabase | null = null;
+    if (name === 'postgres') server = await createTestDatabase();
+    database = await openDatabase(server ? { kind: 'postgres', url: server.url, poolSize: 2 } : { kind: 'embedded', dataDir });
+    dispose = async () => {
+      await database.close();
+      await server?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    };
+    await database.db.insert(users).values({ id: 'u1', metaPhoneNumberId: '100' });
+    await database.db.insert(flows).values({ id: 'f1', name: 'F', trigger: 'hi', status: 'Active', definition: {}, userId: 'u1' });
+  });
+  afterAll(async () => {
+    if (available) await dispose();
+  });
+
+  it.skipIf(!available)('upserts a contact: the row returned is the row stored, a missing name keeps the known one', async () => {
+    const { db } = database;
+    const first = await upsertContact(db, 'u1', { phone: '4915', waUserId: null, name: AWKWARD }, new Date('2026-01-02T03:04:05.678Z'));
+    const again = await upsertContact(db, 'u1', { phone: '4915', waUserId: 'bsuid', name: null }, new Date('2026-01-01T00:00:00.000Z'));
+    const [stored] = await db.select().from(contacts).where(eq(contacts.id, first.id));
+    expect(again).toEqual(stored);
+    expect(again).toMatchObject({ id: first.id, name: AWKWARD, waUserId: 'bsuid', lastInboundAt: new Date('2026-01-02T03:04:05.678Z') });
+    expect(again.createdAt).toBeInstanceOf(Date);
+  });
+
+  it.skipIf(!available)('inserts messages with the columns\u2019 defaults, in order, and skips a stored wamid', async () => {
+    const { db } = database;
+    const contact = await upsertContact(db, 'u1', { phone: '4916', waUserId: null, name: null }, new Date());
+    const payload = { text: { body: AWKWARD }, nested: [1, { deep: null }] };
+    const base = { contactId: contact.id, userId: 'u1', direction: 'outbound' };
+    const rows = await insertMessages(db, [
+      { ...base, direction: 'inbound', waMessageId: 'wamid.A', content: AWKWARD, payload, status: 'Received' },
+      { ...base, content: 'second' },
+      { ...base, content: 'third', type: 'interactive' },
+    ]);
+    const stored = await db.select().from(messages).where(eq(messages.contactId, contact.id)).orderBy(asc(messages.createdAt));
+    expect(rows).toEqual(stored);
+    expect(rows.map((row) => [row.content, row.type, row.status])).toEqual([
+      [AWKWARD, 'text', 'Received'],
+      ['second', 'text', 'Pending'],
+      ['third', 'interactive', 'Pending'],
+    ]);
+    expect(rows[0]!.payload).toEqual(payload);
+    const duplicate = await insertMessages(db, [{ ...base, direction: 'inbound', waMessageId: 'wamid.A', content: 'again' }]);
+    expect(duplicate).toEqual([]);
+  });
+
+  it.skipIf(!available)('starts, restarts and finds a live session with its flow as drizzle reads them', async () => {
+    const { db } = database;
+    const contact = await upsertContact(db, 'u1', { phone: '4917', waUserId: null, name: null }, new Date());
+    const timer = new Date('2030-05-06T07:08:09.010Z');
+    const started = await startSession(db, contact.id, 'f1', 3, { status: 'Paused', currentNodeId: 'ask', context: { vars: { q: AWKWARD } }, nextTimerAt: timer });
+    const restarted = await startSession(db, contact.id, 'f1', 4, { status: 'Active', currentNodeId: null, context: null, nextTimerAt: null });
+    expect(restarted.id).toBe(started.id);
+    const [stored] = await db.select().from(sessions).where(eq(sessions.id, started.id));
+    expect(restarted).toEqual(stored);
+    expect(restarted).toMatchObject({ flowVersion: 4, context: null, nextTimerAt: null });
+    expect(started).toMatchObject({ context: { vars: { q: AWKWARD } }, nextTimerAt: timer });
+
+    const [flow] = await db.select({ id: flows.id, trigger: flows.trigger, version: flows.version, updatedAt: flows.updatedAt }).from(flows);
+    expect(await findLatestLiveSession(db, contact.id, ['Active', 'Paused'])).toEqual({ session: stored, flow });
+    expect(await findLatestLiveSession(db, contact.id, ['Waiting'])).toBeUndefined();
+  });
+
+  it.skipIf(!available)('stores inbox events once, in the order given, and reads them back as stored', async () => {
+    const { db } = database;
+    const at = new Date('2026-03-04T05:06:07.089Z');
+    const event = (key: string) => ({ dedupeKey: key, kind: 'message', phoneNumberId: '100', contactKey: '4918', wamid: key, occurredAt: at, payload: { key, body: AWKWARD }, state: 'pending' });
+    const keys = ['k3', 'k1', 'k2'].map((key) => `${name}-${key}`);
+    expect(await insertInboundEvents(db, keys.map(event))).toEqual(new Set(keys));
+    expect(await insertInboundEvents(db, [event(keys[0]!), event(`${name}-k4`)])).toEqual(new Set([`${name}-k4`]));
+    const pending = await nextPendingEvents(db, '100', '4918', 10);
+    const stored = await db.select().from(inboundEvents).where(eq(inboundEvents.contactKey, '4918')).orderBy(asc(inboundEvents.id));
+    expect(pending).toEqual(stored);
+    expect(pending.map((row) => row.dedupeKey)).toEqual([...keys, `${name}-k4`]);
+    expect(pending[0]).toMatchObject({ occurredAt: at, payload: { body: AWKWARD }, reason: null, processedAt: null });
+  });
+});
