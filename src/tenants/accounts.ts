@@ -14,6 +14,7 @@ export interface NewAccount {
   metaPhoneNumberId: string;
   metaAccessToken: string;
   appSecret?: string | null;
+  messagesPerSecond?: number | null;
 }
 
 export interface AccountChanges {
@@ -23,6 +24,8 @@ export interface AccountChanges {
   metaAccessToken?: string;
   /** null removes the override. */
   appSecret?: string | null;
+  /** Sends per second for this number; null goes back to the default. */
+  messagesPerSecond?: number | null;
 }
 
 export async function createAccount(db: Db, box: SecretBox, input: NewAccount): Promise<{ user: UserRow; apiKey: string }> {
@@ -35,6 +38,7 @@ export async function createAccount(db: Db, box: SecretBox, input: NewAccount): 
       metaPhoneNumberId: input.metaPhoneNumberId,
       sealedAccessToken: box.seal(input.metaAccessToken),
       sealedAppSecret: input.appSecret ? box.seal(input.appSecret) : null,
+      messagesPerSecond: input.messagesPerSecond ?? null,
     },
     hashApiKey(apiKey),
   );
@@ -49,6 +53,7 @@ export async function updateAccount(db: Db, box: SecretBox, id: string, changes:
     sealedAccessToken: changes.metaAccessToken === undefined ? undefined : box.seal(changes.metaAccessToken),
     sealedAppSecret:
       changes.appSecret === undefined ? undefined : changes.appSecret === null ? null : box.seal(changes.appSecret),
+    messagesPerSecond: changes.messagesPerSecond,
   });
 }
 
@@ -60,6 +65,7 @@ export function accountView(user: UserRow) {
     email: user.email,
     metaPhoneNumberId: user.metaPhoneNumberId,
     hasAppSecret: user.appSecret !== null,
+    messagesPerSecond: user.messagesPerSecond,
     tokenExpired: user.tokenExpiredAt !== null,
     tokenExpiredAt: user.tokenExpiredAt,
     createdAt: user.createdAt,

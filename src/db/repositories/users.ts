@@ -12,6 +12,8 @@ export interface NewUser {
   /** Already sealed by the caller (security/encryption). */
   sealedAccessToken: string;
   sealedAppSecret: string | null;
+  /** Sends per second for this number; null: the configured default. */
+  messagesPerSecond: number | null;
 }
 
 export async function insertUser(db: Db, user: NewUser, apiKeyHash: string): Promise<UserRow> {
@@ -25,6 +27,7 @@ export async function insertUser(db: Db, user: NewUser, apiKeyHash: string): Pro
         metaPhoneNumberId: user.metaPhoneNumberId,
         metaAccessToken: user.sealedAccessToken,
         appSecret: user.sealedAppSecret,
+        messagesPerSecond: user.messagesPerSecond,
       })
       .returning();
     await tx.insert(apiKeys).values({ id: newId(), userId: row!.id, keyHash: apiKeyHash });
@@ -52,6 +55,7 @@ export interface UserChanges {
   metaPhoneNumberId?: string;
   sealedAccessToken?: string;
   sealedAppSecret?: string | null;
+  messagesPerSecond?: number | null;
 }
 
 /** A new access token clears the token-expired state: paused sends may go again. */
@@ -67,6 +71,7 @@ export async function updateUser(db: Db, id: string, changes: UserChanges): Prom
         tokenExpiredAt: null,
       }),
       ...(changes.sealedAppSecret !== undefined && { appSecret: changes.sealedAppSecret }),
+      ...(changes.messagesPerSecond !== undefined && { messagesPerSecond: changes.messagesPerSecond }),
       updatedAt: new Date(),
     })
     .where(eq(users.id, id))

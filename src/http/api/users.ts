@@ -16,10 +16,17 @@ export const createUserBody = z.strictObject({
   metaPhoneNumberId: z.string().regex(PHONE_NUMBER_ID_PATTERN, 'must be the numeric phone_number_id from Meta'),
   metaAccessToken: z.string().min(1).max(4096),
   appSecret: z.string().min(1).max(512).optional(),
+  /** The number's throughput tier (Meta: 80 by default, up to 1,000); unset: SEND_RATE_PER_NUMBER. */
+  messagesPerSecond: z.number().int().min(1).max(1000).optional(),
 });
-export const updateUserBody = createUserBody.partial().extend({ appSecret: z.string().min(1).max(512).nullable().optional() });
+export const updateUserBody = createUserBody.partial().extend({
+  appSecret: z.string().min(1).max(512).nullable().optional(),
+  /** null goes back to SEND_RATE_PER_NUMBER. */
+  messagesPerSecond: z.number().int().min(1).max(1000).nullable().optional(),
+});
 export const apiKeyBody = z.strictObject({ name: z.string().trim().min(1).max(100).default('default') });
-export const selfUpdateBody = updateUserBody.omit({ metaPhoneNumberId: true });
+/** A user may not move its own number or raise its own send rate: those are the operator's. */
+export const selfUpdateBody = updateUserBody.omit({ metaPhoneNumberId: true, messagesPerSecond: true });
 
 const phoneNumberTaken = () => new HttpError(409, 'conflict', 'another user already owns this metaPhoneNumberId');
 
