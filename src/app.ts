@@ -97,6 +97,7 @@ export async function createWaflow(config: Config, options: WaflowOptions = {}):
     encryptionKey: secrets.encryptionKey,
     userForKey: auth.userForKey,
     now,
+    connections: metrics.socketConnections,
   });
   const publisher = realtime.server;
 

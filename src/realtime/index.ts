@@ -5,7 +5,7 @@
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
 import { createRedisFanOut } from './redis-adapter.js';
-import { createRealtimeServer, type RealtimeServer } from './server.js';
+import { createRealtimeServer, type ConnectionGauge, type RealtimeServer } from './server.js';
 import { createSocketTokens, isSocketToken, type SocketTokens } from './socket-tokens.js';
 
 export interface RealtimeSettings {
@@ -19,6 +19,8 @@ export interface RealtimeSettings {
   /** The user behind an API key, or null. */
   userForKey(key: string): Promise<string | null>;
   now(): number;
+  /** Counts open sockets (a metrics gauge). */
+  connections?: ConnectionGauge;
 }
 
 export interface Realtime {
@@ -34,6 +36,7 @@ export function createRealtime(settings: RealtimeSettings): Realtime {
     origins: settings.origins,
     authenticate: async (token) => (isSocketToken(token) ? tokens.verify(token, settings.now()) : settings.userForKey(token)),
     ...(settings.redis !== null && { fanOut: createRedisFanOut(settings.redis, settings.log) }),
+    ...(settings.connections && { connections: settings.connections }),
   });
   return { server, tokens };
 }

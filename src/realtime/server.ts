@@ -44,6 +44,13 @@ export interface RealtimeServerDeps {
   authenticate(token: string): Promise<string | null>;
   /** Cross-process fan-out (the Redis adapter), closed with the server; absent: this process only. */
   fanOut?: RedisFanOut;
+  /** Follows the open sockets of this process (the socket connections gauge). */
+  connections?: ConnectionGauge;
+}
+
+export interface ConnectionGauge {
+  inc(): void;
+  dec(): void;
 }
 
 export interface RealtimeServer extends RealtimePublisher {
@@ -77,6 +84,8 @@ export function createRealtimeServer(deps: RealtimeServerDeps): RealtimeServer {
   });
 
   io.on('connection', (socket) => {
+    deps.connections?.inc();
+    socket.once('disconnect', () => deps.connections?.dec());
     void socket.join(userRoom(socket.data.userId));
     handleSocketRequests(socket, deps);
   });
