@@ -1,4 +1,7 @@
-/** The admin API's guards: a rate limit per API key, and CORS only for FRONTEND_URL origins. */
+/**
+ * The admin API's guards: a rate limit per API key, and CORS (API and socket.io) only for the
+ * FRONTEND_URL origins, a comma-separated list.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
 
@@ -7,7 +10,7 @@ let first: string;
 let second: string;
 
 beforeAll(async () => {
-  h = await startHarness({ env: { API_RATE_LIMIT_PER_MINUTE: '5', FRONTEND_URL: 'https://console.example.com' } });
+  h = await startHarness({ env: { API_RATE_LIMIT_PER_MINUTE: '5', FRONTEND_URL: 'https://console.example.com, https://ops.example.com' } });
   first = (await h.createUser()).apiKey;
   h.simulator.addPhoneNumber('200300401', { accessToken: 'EAAG-other' });
   second = (await h.createUser('200300401', 'EAAG-other')).apiKey;
@@ -46,6 +49,30 @@ describe('CORS', () => {
 
   it('gives no CORS grant to any other origin', async () => {
     const response = await preflight('https://evil.example.com');
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('allows every origin of the comma-separated list', async () => {
+    const response = await preflight('https://ops.example.com');
+    expect(response.headers.get('access-control-allow-origin')).toBe('https://ops.example.com');
+    expect(response.headers.get('access-control-allow-credentials')).toBe('true');
+  });
+
+  // socket.io's long-polling transport is plain HTTP: its CORS headers decide whether a browser
+  // page of that origin may open a socket at all.
+  const socketHandshake = (origin: string) => fetch(`${h.url}/socket.io/?EIO=4&transport=polling`, { headers: { origin } });
+
+  it('lets browsers of the listed origins reach socket.io, with credentials', async () => {
+    for (const origin of ['https://console.example.com', 'https://ops.example.com']) {
+      const response = await socketHandshake(origin);
+      expect(response.status, origin).toBe(200);
+      expect(response.headers.get('access-control-allow-origin'), origin).toBe(origin);
+      expect(response.headers.get('access-control-allow-credentials'), origin).toBe('true');
+    }
+  });
+
+  it('gives socket.io no CORS grant for any other origin', async () => {
+    const response = await socketHandshake('https://evil.example.com');
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
   });
 });
