@@ -99,6 +99,10 @@ describe('statuses', () => {
     );
     return row;
   };
+  const statusUpdatedAt = async (id: string) => {
+    const [row] = await queryRows<{ at: Date | string | null }>(h, sql`select "statusUpdatedAt" as at from "Message" where "waMessageId" = ${id}`);
+    return row?.at ? new Date(row.at).getTime() : null;
+  };
 
   it('moves forward only: read then a late delivered or sent changes nothing', async () => {
     const phone = '15551110010';
@@ -122,9 +126,14 @@ describe('statuses', () => {
       return current?.status === 'Failed' ? current : null;
     });
     h.simulator.setFaults({});
-    expect(failed.error).toBeTruthy();
+    // errors[0].title of the failed status, as the simulator sends it for 131026
+    expect(failed.error).toBe('Message undeliverable');
+    const failedAt = await statusUpdatedAt(reply.wamid);
+    expect(failedAt).not.toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 5));
     await h.simulator.postWebhook(statusWebhook([{ wamid: reply.wamid, status: 'read', recipient: phone }]));
     await eventually(async () => (await statusOf(reply.wamid))?.status === 'Read');
+    expect(await statusUpdatedAt(reply.wamid)).toBeGreaterThan(failedAt!);
   });
 
   it('applies statuses that arrive before the send was answered, once the wamid is recorded', async () => {

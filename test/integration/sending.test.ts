@@ -60,6 +60,16 @@ describe('send errors', () => {
     expect(await sessionStatusOf(phone)).toBe('Errored');
     expect(sentTo(phone)).toHaveLength(0);
     h.simulator.setFaults({});
+
+    // The trigger again: the Errored session restarts from the start, in place.
+    await h.simulator.userSends(PHONE_NUMBER_ID, phone, { type: 'text', body: 'menu' });
+    await eventually(() => sentTo(phone).length === 2);
+    await eventually(async () => (await sessionStatusOf(phone)) === 'Paused');
+    const sessions = await queryRows<{ n: number }>(
+      h,
+      sql`select count(*)::int as n from "Session" s join "Contact" c on c.id = s."contactId" where c.phone = ${phone}`,
+    );
+    expect(Number(sessions[0]!.n)).toBe(1);
   });
 
   it('pauses sends on an expired token (190) and resumes them when the token is replaced', async () => {

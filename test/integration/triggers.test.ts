@@ -1,9 +1,10 @@
 /**
  * Flow choice through the whole pipeline: the seed's trigger normalisation (accents, case,
- * substring, "default") and the ranking exact > whole word > substring > default.
+ * substring, "default") and the ranking exact > whole word > substring > default, after a
+ * session in progress.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { echoFlow } from '../fixtures/flows.js';
+import { echoFlow, questionFlow } from '../fixtures/flows.js';
 import { PHONE_NUMBER_ID, eventually, startHarness, type Harness } from '../support/harness.js';
 
 let h: Harness;
@@ -15,6 +16,7 @@ beforeAll(async () => {
   await h.createFlow(apiKey, { name: 'hola', trigger: 'Hola', definition: echoFlow('flow:hola') });
   await h.createFlow(apiKey, { name: 'precio', trigger: 'precio', definition: echoFlow('flow:precio') });
   await h.createFlow(apiKey, { name: 'hola amigo', trigger: 'hola amigo', definition: echoFlow('flow:hola-amigo') });
+  await h.createFlow(apiKey, { name: 'ask', trigger: 'pregunta', definition: questionFlow });
 });
 afterAll(() => h.close());
 
@@ -37,5 +39,19 @@ describe('trigger choice', () => {
     ['buenos días', 'flow:default'],
   ])('%j starts %s', async (text, expected) => {
     expect(await replyTo(text)).toBe(expected);
+  });
+});
+
+describe('a session in progress', () => {
+  it('takes the next message even when it is another flow\'s exact trigger', async () => {
+    const phone = '15558889999';
+    await h.simulator.userSends(PHONE_NUMBER_ID, phone, { type: 'text', body: 'pregunta' });
+    await eventually(() => h.simulator.sent.some((message) => message.to === phone));
+    await h.simulator.userSends(PHONE_NUMBER_ID, phone, { type: 'text', body: 'Hola' });
+    const replies = await eventually(() => {
+      const sent = h.simulator.sent.filter((message) => message.to === phone);
+      return sent.length === 2 ? sent : null;
+    });
+    expect(replies.map((message) => (message.body.text as { body: string }).body)).toEqual(['Your name?', 'Thanks Hola']);
   });
 });

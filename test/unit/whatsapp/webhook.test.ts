@@ -217,7 +217,7 @@ describe('parseWebhook: statuses', () => {
 
   it('carries the first error of a failed status', () => {
     const errors = [
-      { code: 131047, title: 'Re-engagement message', message: 'Re-engagement message', error_data: { details: 'x' } },
+      { code: 131047, title: 'Re-engagement message', message: 'More than 24 hours have passed since the recipient last replied', error_data: { details: 'x' } },
       { code: 1, title: 'Other' },
     ];
     const record = only(parse(statusesWebhook(status('failed', { errors }))), 'status');
