@@ -69,4 +69,18 @@ describe('inbound message types', () => {
     await eventually(async () => (await queryCount(h, sql`select count(*)::int as n from "Message" m join "Contact" c on c.id = m."contactId" where c."waUserId" = ${userId} and m.direction = 'inbound'`)) === 2);
     expect(await queryCount(h, sql`select count(*)::int as n from "Contact" where "waUserId" = ${userId}`)).toBe(1);
   });
+
+  it('keeps the BSUID beside the phone, the profile name up to date, and finds the contact by BSUID later', async () => {
+    const userId = 'US.28830017731200418822';
+    const phone = '15557778888';
+    await h.simulator.userSends(PHONE_NUMBER_ID, phone, { type: 'text', body: 'hi' }, { userId, name: 'Old Name' });
+    await h.simulator.userSends(PHONE_NUMBER_ID, phone, { type: 'text', body: 'Zoe' }, { userId, name: 'New Name' });
+    await h.simulator.userSends(PHONE_NUMBER_ID, null, { type: 'text', body: 'no phone now' }, { userId });
+    await eventually(async () => (await queryCount(h, sql`select count(*)::int as n from "Message" m join "Contact" c on c.id = m."contactId" where c.phone = ${phone} and m.direction = 'inbound'`)) === 3);
+    const rows = await queryRows<{ phone: string; waUserId: string | null; name: string | null }>(
+      h,
+      sql`select phone, "waUserId", name from "Contact" where phone = ${phone} or "waUserId" = ${userId}`,
+    );
+    expect(rows).toEqual([{ phone, waUserId: userId, name: 'New Name' }]);
+  });
 });
