@@ -111,6 +111,13 @@ describe('rooms', () => {
     await bobsClient.waitFor('message:new');
     await bobsClient.waitFor('inbox:event');
     expect(eve.received).toEqual([]);
+
+    // After leaving, the conversation's events stop; the user room still follows it.
+    expect(await bobsClient.request('leave:conversation', bobsContact)).toEqual({ ok: true, contactId: bobsContact });
+    const inboxBefore = bobsClient.payloads('inbox:event').length;
+    await simulator.userSends(BOB_NUMBER, '15559990001', { type: 'text', body: 'anyone?' });
+    await bobsClient.waitFor('inbox:event', inboxBefore + 1);
+    expect(bobsClient.payloads('message:new')).toHaveLength(1);
   });
 });
 
