@@ -62,6 +62,9 @@ export function graphApi(deps: GraphApiDeps): RequestListener {
     const early = deps.faults.statusesBeforeAnswer;
     if (early) await deps.deliverStatusesNow(sent);
     const contact = isUserId(to) ? { input: to, user_id: to } : { input: to, wa_id: to.replace(/\D/g, '') };
+    const unanswered = () => deps.recorder.record({ kind: 'unanswered', message: sent });
+    if (response.destroyed) unanswered();
+    else response.once('close', () => response.writableFinished || unanswered());
     sendJson(response, 200, { messaging_product: 'whatsapp', contacts: [contact], messages: [{ id: sent.wamid }] });
     if (!early) deps.onAccepted(sent);
   }

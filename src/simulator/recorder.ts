@@ -31,6 +31,11 @@ export interface WebhookDelivery {
 
 export type SimulatorEvent =
   | { kind: 'sent'; message: SentMessage }
+  /**
+   * A send was accepted but its answer never reached the client (it gave up first). The client
+   * cannot know the message went out; if it sends again, the user gets it twice — as with Meta.
+   */
+  | { kind: 'unanswered'; message: SentMessage }
   | { kind: 'read'; read: MarkedRead }
   | { kind: 'webhook'; delivery: WebhookDelivery };
 
@@ -42,6 +47,7 @@ export type Listener = (event: SimulatorEvent) => void;
  */
 export class Recorder {
   readonly sent: SentMessage[] = [];
+  readonly unanswered: SentMessage[] = [];
   readonly reads: MarkedRead[] = [];
   readonly webhooks: WebhookDelivery[] = [];
   readonly #listeners = new Set<Listener>();
@@ -53,6 +59,7 @@ export class Recorder {
 
   record(event: SimulatorEvent): void {
     if (event.kind === 'sent') this.#keep(this.sent, event.message);
+    else if (event.kind === 'unanswered') this.#keep(this.unanswered, event.message);
     else if (event.kind === 'read') this.#keep(this.reads, event.read);
     else this.#keep(this.webhooks, event.delivery);
     for (const listener of this.#listeners) listener(event);

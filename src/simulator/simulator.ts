@@ -160,6 +160,11 @@ export class Simulator {
     return this.#recorder.sent;
   }
 
+  /** Accepted sends whose answer the client never received (see the `unanswered` event). */
+  get unanswered(): readonly SentMessage[] {
+    return this.#recorder.unanswered;
+  }
+
   /** Accepted mark-as-read requests, oldest first (the last `historyLimit`). */
   get reads(): readonly MarkedRead[] {
     return this.#recorder.reads;

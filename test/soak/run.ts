@@ -105,7 +105,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 
     await drained(topology, () => new Set(simulator.sent.map((message) => (message.body.text as { body?: string } | undefined)?.body ?? '')), load);
     await topology.stopAll();
-    const figures = await topology.query((db) => measure(db, load, simulator.sent, kills));
+    const figures = await topology.query((db) => measure(db, load, simulator, kills));
     return {
       mode: options.mode,
       seed: options.seed,

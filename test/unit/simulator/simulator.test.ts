@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator, type UserMessage } from '../../../src/simulator/index.js';
 import { createGraphClient, type GraphClient } from '../../../src/whatsapp/graph-client.js';
@@ -268,6 +270,27 @@ describe('Graph API edges', () => {
     const started = Date.now();
     await graph.markRead(PNID, TOKEN, 'wamid.X');
     expect(Date.now() - started).toBeGreaterThanOrEqual(90);
+  });
+
+  it('records a send it accepted but could not answer, because the client had given up', async () => {
+    // The answer waits for the status webhooks, and the webhook endpoint takes 300 ms to answer.
+    const slowEndpoint = createServer((_request, response) => setTimeout(() => response.end(), 300));
+    await new Promise<void>((resolve) => slowEndpoint.listen(0, '127.0.0.1', resolve));
+    try {
+      sim.setWebhookUrl(`http://127.0.0.1:${(slowEndpoint.address() as AddressInfo).port}/`);
+      sim.setFaults({ statusesBeforeAnswer: true });
+      const impatient = createGraphClient({ baseUrl: sim.url, apiVersion: 'v23.0', timeoutMs: 100 });
+      expect(await impatient.send(PNID, TOKEN, USER, text('gave up')).catch((error: unknown) => error)).toMatchObject({ retry: 'yes' });
+      const [unanswered] = await sim.waitFor(() => (sim.unanswered.length > 0 ? sim.unanswered : undefined));
+      expect(sim.sent.map((message) => message.wamid)).toEqual([unanswered!.wamid]);
+
+      sim.setFaults({});
+      await graph.send(PNID, TOKEN, USER, text('answered'));
+      expect(sim.sent).toHaveLength(2);
+      expect(sim.unanswered).toHaveLength(1);
+    } finally {
+      await new Promise((resolve) => slowEndpoint.close(resolve));
+    }
   });
 
   it('closes promptly while a request hangs', async () => {
