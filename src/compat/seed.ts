@@ -63,8 +63,9 @@ export async function executeFlow(
   const parsed = parseDefinition(session.flow.definition);
   if (!parsed.ok) throw new Error(`flow "${session.flow.name}" is invalid: ${parsed.issues.map((i) => i.message).join('; ')}`);
   const state = toEngineState(session);
-  const message = summaryOf(text, metadata);
-  const result = step(parsed.definition, state, state.currentNodeId === null ? { kind: 'start', message } : { kind: 'message', message }, {
+  // the seed's metadata carries no wamid, so a `reaction` node has nothing to react to here
+  const inbound = { message: summaryOf(text, metadata), wamid: null };
+  const result = step(parsed.definition, state, state.currentNodeId === null ? { kind: 'start', ...inbound } : { kind: 'message', ...inbound }, {
     contact: { name: session.contact.name ?? null, phone: session.contact.phone },
     now: options.now ?? Date.now(),
     maxNodesPerStep: options.maxNodesPerStep ?? 100,

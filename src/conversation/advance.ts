@@ -85,7 +85,7 @@ export async function advanceSession(
     }
     if (!next || 'error' in next) break;
     target = next;
-    input = { kind: 'start', message: null };
+    input = { kind: 'start', message: null, wamid: null };
   }
 
   return { sessionId: firstSessionId!, replies, sessionChanges, http, steps };

@@ -51,7 +51,8 @@ export async function handleMessage(
       route.kind === 'resume'
         ? ({ kind: 'existing', session: route.session, definition: route.definition } as const)
         : ({ kind: 'new', flow: route.flow, definition: route.definition } as const);
-    const input = route.kind === 'resume' ? ({ kind: 'message', message: data.summary } as const) : ({ kind: 'start', message: data.summary } as const);
+    const inbound = { message: data.summary, wamid: data.wamid };
+    const input = route.kind === 'resume' ? ({ kind: 'message', ...inbound } as const) : ({ kind: 'start', ...inbound } as const);
     const advanced = await advanceSession(tx, deps, contact, target, input, now);
     ({ sessionId, replies, http, steps } = advanced);
     sessionChanges.push(...advanced.sessionChanges);

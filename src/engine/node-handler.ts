@@ -16,6 +16,11 @@ export interface NodeRun {
   readonly contact: StepContext['contact'];
   /** Text of the user's latest message (`{{input}}`). */
   readonly input: string | null;
+  /**
+   * Wamid of the user's message this step answers; null when a timer, an HTTP result or a start
+   * without a message began the step, or when the message was a reaction or a system notice.
+   */
+  readonly inboundWamid: string | null;
   /** Unexpected replies the current node already received (0 when it was just entered). */
   readonly attempts: number;
   variable(name: string): string | undefined;

@@ -16,12 +16,15 @@ export interface StepRun extends NodeRun {
   readonly effects: Effect[];
 }
 
+/** What the step heard from the user: see NodeRun's `input` and `inboundWamid`. */
+export type Heard = Pick<NodeRun, 'input' | 'inboundWamid'>;
+
 export function createRun(
   definition: FlowDefinition,
   graph: FlowGraph,
   context: StepContext,
   variables: Variables,
-  input: string | null,
+  { input, inboundWamid }: Heard,
 ): StepRun {
   const own: Variables = {};
   for (const [name, value] of Object.entries(variables)) define(own, name, value);
@@ -31,6 +34,7 @@ export function createRun(
     now: context.now,
     contact: context.contact,
     input,
+    inboundWamid,
     attempts: 0,
     variables: own,
     effects,

@@ -12,6 +12,8 @@
  *   an HTTP wait); a message without text (media, location…), a reaction or a system notice
  *   leaves `{{input}}` as it was.
  * - A `message` for a session that never started (Active, no current node) starts it.
+ * - A `reaction` node reacts only to the message that began its step; the wamid is not kept in
+ *   the state, so a step a timer or an HTTP result began has nothing to react to.
  * - When a step fails, the messages it queued before the failure still go out (the user saw the
  *   flow get that far); except when the loop guard stops it: a runaway step's effects are
  *   dropped so a looping flow cannot flood the user.
@@ -22,7 +24,7 @@ import { type FlowGraph, indexDefinition } from '../flows/graph.js';
 import { handlerFor } from './nodes/index.js';
 import { type NodeHandler, type ResumeTransition, type Stop, type Transition, complete, fail, stay } from './node-handler.js';
 import { isReply } from './replies.js';
-import { type StepRun, createRun } from './run.js';
+import { type Heard, type StepRun, createRun } from './run.js';
 import type { EngineInput, EngineState, StepContext, StepResult } from './types.js';
 
 export function step(definition: FlowDefinition, state: EngineState, input: EngineInput, context: StepContext): StepResult {
@@ -30,25 +32,36 @@ export function step(definition: FlowDefinition, state: EngineState, input: Engi
   const engine = { definition, graph, context };
   switch (input.kind) {
     case 'start':
-      return begin(engine, state, input.message?.text ?? null);
+      return begin(engine, state, { input: input.message?.text ?? null, inboundWamid: reactable(input) });
     case 'message': {
       const said = isReply(input.message) ? input.message.text : null;
-      if (state.status === 'Active' && state.currentNodeId === null) return begin(engine, state, said);
-      return resume(engine, state, said ?? state.lastInput ?? null, (handler, node, run) =>
+      const inboundWamid = reactable(input);
+      if (state.status === 'Active' && state.currentNodeId === null) return begin(engine, state, { input: said, inboundWamid });
+      return resume(engine, state, { input: said ?? state.lastInput ?? null, inboundWamid }, (handler, node, run) =>
         handler.onMessage?.(node, run, input.message) ?? stay,
       );
     }
     case 'timer':
       if (state.timerAt === null || input.dueAt !== state.timerAt) return unchanged(state);
-      return resume(engine, state, state.lastInput ?? null, (handler, node, run) =>
+      return resume(engine, state, remembered(state), (handler, node, run) =>
         handler.onTimer ? handler.onTimer(node, run) : fail(`a timer fired at "${node.id}" (${node.type}), which does not wait`),
       );
     case 'httpResult':
       if (input.nodeId !== state.currentNodeId) return unchanged(state);
-      return resume(engine, state, state.lastInput ?? null, (handler, node, run) =>
+      return resume(engine, state, remembered(state), (handler, node, run) =>
         handler.onHttpResult?.(node, run, input.result) ?? stay,
       );
   }
+}
+
+/** The wamid a reaction may answer: WhatsApp takes no reaction to a reaction or a system notice. */
+function reactable({ message, wamid }: Extract<EngineInput, { kind: 'start' | 'message' }>): string | null {
+  return message !== null && isReply(message) ? wamid : null;
+}
+
+/** A step no message began keeps `{{input}}` and has no message to react to. */
+function remembered(state: EngineState): Heard {
+  return { input: state.lastInput ?? null, inboundWamid: null };
 }
 
 interface Engine {
@@ -60,8 +73,8 @@ interface Engine {
 /** Used only when the caller passes no usable limit. */
 const FALLBACK_MAX_NODES_PER_STEP = 100;
 
-function begin(engine: Engine, state: EngineState, input: string | null): StepResult {
-  const run = createRun(engine.definition, engine.graph, engine.context, state.variables, input);
+function begin(engine: Engine, state: EngineState, heard: Heard): StepResult {
+  const run = createRun(engine.definition, engine.graph, engine.context, state.variables, heard);
   const start = engine.graph.start;
   if (!start) return finish(state, run, null, fail('the flow has no start node'));
   return drive(engine, state, run, start, handlerFor(start.type).enter(start, run), 1);
@@ -70,11 +83,11 @@ function begin(engine: Engine, state: EngineState, input: string | null): StepRe
 function resume(
   engine: Engine,
   state: EngineState,
-  input: string | null,
+  heard: Heard,
   react: (handler: NodeHandler<FlowNode>, node: FlowNode, run: StepRun) => ResumeTransition,
 ): StepResult {
   if ((state.status !== 'Active' && state.status !== 'Paused') || state.currentNodeId === null) return unchanged(state);
-  const run = createRun(engine.definition, engine.graph, engine.context, state.variables, input);
+  const run = createRun(engine.definition, engine.graph, engine.context, state.variables, heard);
   const node = engine.graph.node(state.currentNodeId);
   if (!node) {
     const reason = `the session is at node "${state.currentNodeId}", which the flow does not have`;

@@ -38,10 +38,11 @@ export type EngineInput =
   /**
    * A session starts (or restarts) at the start node; `message` is what triggered it, if anything.
    * The state's variables are kept (pass `initialState()` for a clean start); everything else resets.
+   * `wamid` is the message's id (what a `reaction` node reacts to); null without a message.
    */
-  | { kind: 'start'; message: InboundSummary | null }
+  | { kind: 'start'; message: InboundSummary | null; wamid: string | null }
   /** A message from the user while the session is live. */
-  | { kind: 'message'; message: InboundSummary }
+  | { kind: 'message'; message: InboundSummary; wamid: string | null }
   /** A stored timer fired; ignored unless `dueAt` equals the state's `timerAt`. */
   | { kind: 'timer'; dueAt: number }
   /** Result of an `http` effect the caller carried out. */

@@ -221,6 +221,14 @@ export const RandomSplitDataSchema = z.object({
   sticky: z.boolean().optional().meta({ description: 'The same contact always takes the same branch (A/B tests).' }),
 });
 
+/**
+ * Extension: react with an emoji to the user's message the step answers (a `reaction` message).
+ * Not empty: an empty emoji would remove a reaction instead.
+ */
+export const ReactionDataSchema = z.object({
+  emoji: z.string().min(1).meta({ description: 'One emoji, e.g. 👍 (sent as it is, not interpolated).' }),
+});
+
 const position = z.looseObject({ x: z.number(), y: z.number() });
 
 function nodeSchema<T extends string, D extends z.ZodType>(type: T, data: D, description: string) {
@@ -248,6 +256,7 @@ const NODE_SCHEMAS = [
   nodeSchema('location', LocationDataSchema, 'Send a location pin. Handles: next.'),
   nodeSchema('locationRequest', LocationRequestDataSchema, 'Ask for the user\'s location; waits. Handles: next, invalid, timeout.'),
   nodeSchema('randomSplit', RandomSplitDataSchema, 'Take one branch at random, by weight. Handles: each branch id.'),
+  nodeSchema('reaction', ReactionDataSchema, 'React with an emoji to the user\'s message; sends nothing in a step no message began. Handles: next.'),
 ] as const;
 
 export const NODE_TYPES = NODE_SCHEMAS.map((schema) => schema.shape.type.value);
@@ -316,6 +325,7 @@ export type CtaUrlData = z.infer<typeof CtaUrlDataSchema>;
 export type LocationData = z.infer<typeof LocationDataSchema>;
 export type LocationRequestData = z.infer<typeof LocationRequestDataSchema>;
 export type RandomSplitData = z.infer<typeof RandomSplitDataSchema>;
+export type ReactionData = z.infer<typeof ReactionDataSchema>;
 
 export interface DefinitionIssue {
   /** The node the problem is in, when it is inside a node. */

@@ -46,6 +46,7 @@ export function nodeHandles(node: FlowNode): NodeHandles {
     case 'template':
     case 'ctaUrl':
     case 'location':
+    case 'reaction':
       return NEXT_ONLY;
   }
 }

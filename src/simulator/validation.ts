@@ -238,7 +238,7 @@ function checkReaction(reaction: unknown): Problem {
   return (
     requiredText(field(reaction, 'message_id'), 'reaction.message_id', 'Message id', 256) ??
     // Present but empty removes the reaction.
-    (emoji === undefined ? missingPart('reaction.emoji') : optionalText(emoji, 'reaction.emoji', 'Emoji', 8))
+    (emoji === undefined ? missingPart('reaction.emoji') : optionalText(emoji, 'reaction.emoji', 'Emoji', LIMITS.reactionEmoji))
   );
 }
 

@@ -13,5 +13,7 @@ export const LIMITS = {
   ctaUrl: { displayText: 20 },
   mediaCaption: 1024,
   templateName: 512,
+  /** Room for the longest emoji sequences (a kiss with skin tones is 15 UTF-16 units). */
+  reactionEmoji: 16,
   bizOpaqueCallbackData: 512,
 } as const;

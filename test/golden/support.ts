@@ -81,8 +81,11 @@ export interface ScriptStep {
   send?: UserMessage;
   /** The step lasts at least this long from its start (to let a timer fire, or prove it does not). */
   waitMs?: number;
-  /** Every message the bot sends during the step, in order (content; the runner adds the envelope). */
-  expect: OutboundMessage[];
+  /**
+   * Every message the bot sends during the step, in order (content; the runner adds the envelope).
+   * A function gets the wamid of the step's `send`, for what names it (a reaction).
+   */
+  expect: OutboundMessage[] | ((wamid: string) => OutboundMessage[]);
 }
 
 export interface SessionExpectation {
@@ -214,8 +217,8 @@ export interface SessionView {
 
 export interface Chat {
   phone: string;
-  /** Sends a message as the user and waits until the worker has handled it. */
-  send(message: UserMessage): Promise<void>;
+  /** Sends a message as the user and waits until the worker has handled it; resolves with its wamid. */
+  send(message: UserMessage): Promise<string>;
   /** Request bodies the simulator received for this contact so far. */
   received(): Record<string, unknown>[];
   /** Waits for `count` messages after the first `from`, with nothing left to send; returns all after `from`. */
@@ -242,6 +245,7 @@ export function chatWith(world: World, phone: string): Chat {
         const [event] = await queryRows<{ state: string }>(h, sql`select state from inbound_events where wamid = ${wamid} and kind = 'message'`);
         return event !== undefined && event.state !== 'pending';
       });
+      return wamid;
     },
     async repliesAfter(from, count) {
       const id = await contactId();
@@ -262,16 +266,27 @@ export function chatWith(world: World, phone: string): Chat {
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Plays the steps as the chat's contact, checking each step's replies exactly. */
-export async function playScript(chat: Chat, script: readonly ScriptStep[], expect: ExpectStatic, label: string): Promise<void> {
+/** Plays the steps as the chat's contact, checking each step's replies exactly; resolves with how many there were. */
+export async function playScript(chat: Chat, script: readonly ScriptStep[], expect: ExpectStatic, label: string): Promise<number> {
+  let total = 0;
   for (const [i, step] of script.entries()) {
+    const where = `step ${i + 1} of "${label}"`;
     const startedAt = Date.now();
     const before = chat.received().length;
-    if (step.send) await chat.send(step.send);
+    const wamid = step.send ? await chat.send(step.send) : null;
     if (step.waitMs !== undefined) await sleep(startedAt + step.waitMs - Date.now());
-    const replies = await chat.repliesAfter(before, step.expect.length);
-    expect(replies, `step ${i + 1} of "${label}"`).toEqual(step.expect.map((content) => envelope(chat.phone, content)));
+    const wanted = expected(step, wamid, where);
+    const replies = await chat.repliesAfter(before, wanted.length);
+    expect(replies, where).toEqual(wanted.map((content) => envelope(chat.phone, content)));
+    total += wanted.length;
   }
+  return total;
+}
+
+function expected(step: ScriptStep, wamid: string | null, where: string): OutboundMessage[] {
+  if (typeof step.expect !== 'function') return step.expect;
+  if (wamid === null) throw new Error(`${where} expects replies naming the wamid of a message, but sends none`);
+  return step.expect(wamid);
 }
 
 /** Creates the case's flows, plays its script as `phone` and checks every reply and the sessions. */
@@ -282,7 +297,7 @@ export async function playCase(world: World, golden: GoldenCase, phone: string, 
   flowIds[MAIN_FLOW] = await createFlow(world, golden.trigger, definition);
 
   const chat = chatWith(world, phone);
-  await playScript(chat, golden.script, expect, golden.name);
+  const sent = await playScript(chat, golden.script, expect, golden.name);
 
   const order = [MAIN_FLOW, ...Object.keys(golden.otherFlows ?? {})];
   const keyOf = new Map(Object.entries(flowIds).map(([key, id]) => [id, key]));
@@ -308,7 +323,7 @@ export async function playCase(world: World, golden: GoldenCase, phone: string, 
     return matches(current, golden.finalSessions) ? current : null;
   }, 5_000).catch(view);
   expect(sessions, `sessions of "${golden.name}"`).toEqual(wanted);
-  expect(chat.received(), `nothing sent after the script of "${golden.name}"`).toHaveLength(golden.script.flatMap((step) => step.expect).length);
+  expect(chat.received(), `nothing sent after the script of "${golden.name}"`).toHaveLength(sent);
 }
 
 function matches(actual: { status: string; node: string | null }[], wanted: SessionExpectation[]): boolean {

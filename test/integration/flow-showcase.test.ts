@@ -1,8 +1,8 @@
 /**
  * examples/showcase.flow.json, which uses every node type, walked start to finish by a scripted
  * user in the simulator: an order (list, question with a re-prompt, condition, template, location
- * request, location, delay, URL button, goto back to the menu), an order lookup (httpRequest,
- * both ways) and a handoff to a person.
+ * request, a reaction to the shared location, location, delay, URL button, goto back to the menu),
+ * an order lookup (httpRequest, both ways) and a handoff to a person.
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -127,7 +127,9 @@ it('orders a drink, comes back to the menu, and tracks the order', async () => {
       },
       {
         send: shares(41.4036, 2.1744, 'Office'),
-        expect: [
+        // the reaction names the very message the user shared their location in
+        expect: (wamid) => [
+          { type: 'reaction', reaction: { message_id: wamid, emoji: '📍' } },
           { type: 'location', location: { latitude: 41.3874, longitude: 2.1686, name: 'Waflow Coffee', address: 'Plaça de Catalunya 1, Barcelona' } },
           text('Brewing your Latte at our shop now…'),
         ],

@@ -16,6 +16,7 @@ import { media } from './media.js';
 import { message } from './message.js';
 import { question } from './question.js';
 import { randomSplit } from './random-split.js';
+import { reaction } from './reaction.js';
 import { setVariable } from './set-variable.js';
 import { start } from './start.js';
 import { template } from './template.js';
@@ -39,6 +40,7 @@ const handlers: { [T in NodeType]: NodeHandler<NodeOfType<T>> } = {
   location,
   locationRequest,
   randomSplit,
+  reaction,
 };
 
 export function handlerFor<T extends NodeType>(type: T): NodeHandler<NodeOfType<T>> {

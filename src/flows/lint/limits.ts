@@ -51,6 +51,9 @@ function checkNode(context: LintContext, node: FlowNode): void {
     case 'template':
       maxLength(context, node, 'template-name-too-long', 'name', node.data.name, LIMITS.templateName);
       break;
+    case 'reaction':
+      checkEmoji(context, node);
+      break;
     case 'start':
     case 'condition':
     case 'setVariable':
@@ -75,6 +78,20 @@ function checkMedia(context: LintContext, node: NodeOfType<'media'>): void {
   if (filename !== undefined && mediaType !== 'document') {
     context.warn('media-field-ignored', `"${node.id}": only documents have a filename; it is not sent.`, { nodeId: node.id });
   }
+}
+
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
+/** A reaction shows one emoji: more than one grapheme, or a space, is a mistake in the flow. */
+function checkEmoji(context: LintContext, node: NodeOfType<'reaction'>): void {
+  const { emoji } = node.data;
+  const single = [...graphemes.segment(emoji)].length === 1 && !/\s/u.test(emoji);
+  if (single && emoji.length <= LIMITS.reactionEmoji) return;
+  context.error(
+    'invalid-emoji',
+    `"${node.id}": emoji ${JSON.stringify(emoji)} must be one emoji of at most ${LIMITS.reactionEmoji} characters, without spaces.`,
+    { nodeId: node.id },
+  );
 }
 
 /** Body, header and footer of an interactive message. */

@@ -13,7 +13,7 @@ export const LINT_CODES = [
   'caption-too-long', 'button-count', 'empty-title', 'title-too-long', 'duplicate-title',
   'id-too-long', 'duplicate-id', 'reserved-id', 'section-count', 'row-count', 'empty-section',
   'section-title-required', 'description-too-long', 'button-label-too-long',
-  'template-name-too-long', 'media-field-ignored',
+  'template-name-too-long', 'media-field-ignored', 'invalid-emoji',
   // variables
   'variable-used-before-set', 'reserved-variable', 'secret-outside-request',
   // time

@@ -138,6 +138,7 @@ function interpolatedTexts(node: FlowNode): string[] {
     case 'delay':
     case 'goto':
     case 'randomSplit':
+    case 'reaction':
       return [];
   }
 }

@@ -20,6 +20,7 @@ const demo = flow(
     node('cta', 'ctaUrl', { text: 'Track it', buttonText: 'Track', url: 'https://x.example/{{orderId}}' }),
     node('loc', 'location', { latitude: 40.4, longitude: -3.7, name: 'Our kitchen' }),
     node('lr', 'locationRequest', { text: 'Where should we deliver?', variable: 'address' }),
+    node('rx', 'reaction', { emoji: '📍' }),
     node('r', 'randomSplit', { branches: [{ id: 'x' }, { id: 'y', weight: 0 }] }),
     node('g', 'goto', { nodeId: 'e' }),
     node('ho', 'handoff', { text: 'A person will help you' }),
@@ -28,7 +29,7 @@ const demo = flow(
   [
     ['s', 'q'], ['q', 'b'], ['q', 'e', 'timeout'], ['b', 'l', 'menu'], ['b', 'ho', 'human'], ['l', 'c', 'pizza'], ['l', 'c', 'cola'],
     ['c', 'v', 'true'], ['c', 'g', 'false'], ['v', 'd'], ['d', 'h'], ['h', 'm', 'success'], ['h', 'e', 'error'], ['m', 'md'],
-    ['md', 't'], ['t', 'cta'], ['cta', 'loc'], ['loc', 'lr'], ['lr', 'r'], ['r', 'g', 'x'], ['r', 'e', 'y'],
+    ['md', 't'], ['t', 'cta'], ['cta', 'loc'], ['loc', 'lr'], ['lr', 'rx'], ['rx', 'r'], ['r', 'g', 'x'], ['r', 'e', 'y'],
   ],
 );
 
@@ -46,7 +47,7 @@ describe('a conversation through every node type', () => {
       [T0 + 15 * SECOND, says(listReply('pizza', 'Pizza'))],
       [T0 + 45 * SECOND, timer(T0 + 45 * SECOND)],
       [T0 + 46 * SECOND, { kind: 'httpResult', nodeId: 'h', result: { ok: true, status: 201, body: { id: 'A-1' } } }],
-      [T0 + 60 * SECOND, says(inbound('location', 'Calle Mayor 1'))],
+      [T0 + 60 * SECOND, says(inbound('location', 'Calle Mayor 1'), 'wamid.LOC')],
     ]);
     const vars = { name: 'Ana', choice: 'Menu' };
     const order = { ...vars, order: 'Ana-Pizza' };
@@ -110,7 +111,7 @@ describe('a conversation through every node type', () => {
         state: state({ status: 'Paused', currentNodeId: 'lr', variables: { ...order, orderId: 'A-1' }, lastInput: 'Pizza' }),
       },
       {
-        effects: [sendText('Bye Ana, delivering to Calle Mayor 1')],
+        effects: [send({ type: 'reaction', reaction: { message_id: 'wamid.LOC', emoji: '📍' } }), sendText('Bye Ana, delivering to Calle Mayor 1')],
         state: state({
           status: 'Completed',
           currentNodeId: 'e',

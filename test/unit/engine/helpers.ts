@@ -55,10 +55,12 @@ export const inbound = (type: string, caption: string | null = null): InboundSum
   replyTo: null,
 });
 
-export const start = (message: InboundSummary | null = null): EngineInput => ({ kind: 'start', message });
-export const says = (message: InboundSummary | string): EngineInput => ({
+/** `wamid` is the message's id, what a reaction node reacts to (none unless a test needs one). */
+export const start = (message: InboundSummary | null = null, wamid: string | null = null): EngineInput => ({ kind: 'start', message, wamid });
+export const says = (message: InboundSummary | string, wamid: string | null = null): EngineInput => ({
   kind: 'message',
   message: typeof message === 'string' ? text(message) : message,
+  wamid,
 });
 export const timer = (dueAt: number): EngineInput => ({ kind: 'timer', dueAt });
 
@@ -105,6 +107,8 @@ export function limitViolations(message: OutboundMessage): string[] {
   };
   const fits = (value: string, max: number) => value.length <= max && value.trim() !== '';
   if (message.type === 'text') check(fits(message.text.body, LIMITS.textBody), 'text body');
+  // an empty emoji would remove a reaction rather than send one
+  if (message.type === 'reaction') check(message.reaction.message_id !== '' && message.reaction.emoji !== '', 'reaction target and emoji');
   if (message.type !== 'interactive') return problems;
   const interactive = message.interactive;
   check(fits(interactive.body.text, LIMITS.interactiveBody), 'body');

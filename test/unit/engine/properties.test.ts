@@ -94,6 +94,7 @@ const data: Record<string, fc.Arbitrary<Record<string, unknown>>> = {
   location: fc.record({ latitude: fc.double({ min: -90, max: 90, noNaN: true }), longitude: fc.double({ min: -180, max: 180, noNaN: true }), name: optionalText }),
   locationRequest: fc.record({ text, variable: fc.option(variable, { nil: undefined }), ...waiting }),
   randomSplit: fc.record({ branches: fc.array(fc.record({ id: fc.constantFrom('a', 'b', 'c'), weight: fc.option(fc.nat(3), { nil: undefined }) }), { maxLength: 3 }), sticky: fc.boolean() }),
+  reaction: fc.record({ emoji: fc.constantFrom('👍', '❤️', 'ok', ' ') }),
 };
 
 const typedNode = fc.constantFrom(...Object.keys(data)).chain((type) => data[type]!.map((d) => ({ type, data: d })));
@@ -161,17 +162,23 @@ const move: fc.Arbitrary<Move> = fc.oneof(
   },
 );
 
-function toInput(m: Move, state: EngineState): EngineInput {
+/** `wamid`: the id a message move gets, unique in its conversation. */
+function toInput(m: Move, state: EngineState, wamid: string): EngineInput {
   switch (m.kind) {
     case 'start':
-      return { kind: 'start', message: null };
+      return { kind: 'start', message: null, wamid: null };
     case 'message':
-      return { kind: 'message', message: m.message };
+      return { kind: 'message', message: m.message, wamid };
     case 'timer':
       return { kind: 'timer', dueAt: m.due === 'pending' ? (state.timerAt ?? 0) : m.due };
     case 'httpResult':
       return { kind: 'httpResult', nodeId: m.nodeId === 'current' ? (state.currentNodeId ?? '') : m.nodeId, result: m.result };
   }
+}
+
+/** The wamid a reaction in this step may target: the step's own message, unless that is a reaction or a system notice. */
+function reactedTo(input: EngineInput): string | null {
+  return input.kind === 'message' && !['reaction', 'system'].includes(input.message.type) ? input.wamid : null;
 }
 
 function checkState(s: EngineState): void {
@@ -185,19 +192,21 @@ function checkState(s: EngineState): void {
 }
 
 describe('engine properties on random flows', () => {
-  it('never throws, always ends a step, keeps states consistent and never sends a message over the limits', () => {
+  it('never throws, always ends a step, keeps states consistent, never sends a message over the limits, reacts only to the step\'s message', () => {
     fc.assert(
       fc.property(definitionArb, fc.array(move, { minLength: 1, maxLength: 12 }), fc.integer({ min: 1, max: 40 }), (raw, moves, maxNodesPerStep) => {
         const parsed = parseDefinition(raw);
         if (!parsed.ok) throw new Error(`generator made an invalid definition: ${JSON.stringify(parsed.issues)}`);
         let current: EngineState = { ...initialState(), variables: { v0: LONG, v1: '', v2: 'B' } };
         let now = T0;
-        for (const m of [{ kind: 'start' } as Move, ...moves]) {
+        for (const [i, m] of [{ kind: 'start' } as Move, ...moves].entries()) {
           now += 7_000;
-          const result = step(parsed.definition, current, toInput(m, current), { contact: CONTACT, now, maxNodesPerStep });
+          const input = toInput(m, current, `wamid.${i}`);
+          const result = step(parsed.definition, current, input, { contact: CONTACT, now, maxNodesPerStep });
           checkState(result.state);
           for (const effect of result.effects) {
             if (effect.kind === 'send') expect(limitViolations(effect.message)).toEqual([]);
+            if (effect.kind === 'send' && effect.message.type === 'reaction') expect(reactedTo(input)).toBe(effect.message.reaction.message_id);
             if (effect.kind === 'http') expect(result.state).toMatchObject({ status: 'Active', currentNodeId: effect.nodeId });
           }
           current = result.state;
@@ -214,7 +223,7 @@ describe('engine properties on random flows', () => {
         if (!parsed.ok) return;
         let current = initialState();
         for (const m of [{ kind: 'start' } as Move, ...moves]) {
-          current = step(parsed.definition, current, toInput(m, current), { contact: CONTACT, now: T0, maxNodesPerStep: 30 }).state;
+          current = step(parsed.definition, current, toInput(m, current, 'wamid.X'), { contact: CONTACT, now: T0, maxNodesPerStep: 30 }).state;
         }
         const stale = step(parsed.definition, current, { kind: 'timer', dueAt: (current.timerAt ?? 0) + 1 }, { contact: CONTACT, now: T0, maxNodesPerStep: 30 });
         expect(stale.state).toBe(current);

@@ -14,7 +14,7 @@ describe('which inputs apply', () => {
   it.each(['Completed', 'Errored', 'Expired', 'Handoff'] as const)('ignores messages, timers and results once %s', (status) => {
     const ended = state({ status, currentNodeId: 'q', timerAt: T0 });
     for (const input of [
-      { kind: 'message', message: { type: 'text', text: 'hi', reply: null, replyTo: null } },
+      { kind: 'message', message: { type: 'text', text: 'hi', reply: null, replyTo: null }, wamid: 'wamid.HI' },
       { kind: 'timer', dueAt: T0 },
       { kind: 'httpResult', nodeId: 'q', result: { ok: true, status: 200, body: {} } },
     ] as const) {

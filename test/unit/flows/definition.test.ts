@@ -65,6 +65,15 @@ describe('parseDefinition', () => {
     ]);
   });
 
+  it('refuses a reaction without an emoji (an empty one would remove a reaction instead)', () => {
+    for (const data of [{}, { emoji: '' }]) {
+      expect(parseDefinition({ nodes: [{ id: 'r', type: 'reaction', data }], edges: [] })).toMatchObject({
+        ok: false,
+        issues: [{ nodeId: 'r', path: 'nodes[0].data.emoji' }],
+      });
+    }
+  });
+
   it('refuses what is not a definition at all', () => {
     for (const input of [null, 'flow', [], { nodes: 'x', edges: [] }]) expect(parseDefinition(input).ok).toBe(false);
   });

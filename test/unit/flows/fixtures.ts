@@ -21,6 +21,7 @@ export const EVERY_NODE = [
   { id: 'location', type: 'location', data: { latitude: 1, longitude: 2 } },
   { id: 'locationRequest', type: 'locationRequest', data: { text: 'Where?' } },
   { id: 'randomSplit', type: 'randomSplit', data: { branches: [{ id: 'a', weight: 2 }, { id: 'b' }] } },
+  { id: 'reaction', type: 'reaction', data: { emoji: '👍' } },
 ];
 
 /** Parses a raw definition, failing the test on schema issues. */

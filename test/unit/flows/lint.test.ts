@@ -47,6 +47,7 @@ describe('lintDefinition: a correct flow', () => {
         n('cta', 'ctaUrl', { text: 'Track it', buttonText: 'Track', url: 'https://x.example/{{orderId}}' }),
         n('loc', 'location', { latitude: 1, longitude: 2 }),
         n('lr', 'locationRequest', { text: 'Where to?', variable: 'address' }),
+        n('rx', 'reaction', { emoji: '📍' }),
         n('r', 'randomSplit', { branches: [{ id: 'x' }, { id: 'y' }] }),
         n('g', 'goto', { nodeId: 'b' }),
         n('ho', 'handoff', { text: 'A person will help you' }),
@@ -55,7 +56,7 @@ describe('lintDefinition: a correct flow', () => {
       [
         ['s', 'q'], ['q', 'b'], ['q', 'e', 'timeout'], ['b', 'l', 'menu'], ['b', 'ho', 'human'], ['l', 'c', 'pizza'], ['l', 'c', 'cola'],
         ['c', 'v', 'true'], ['c', 'g', 'false'], ['v', 'd'], ['d', 'h'], ['h', 'm', 'success'], ['h', 'e', 'error'], ['m', 'md'],
-        ['md', 't'], ['t', 'cta'], ['cta', 'loc'], ['loc', 'lr'], ['lr', 'r'], ['r', 'e', 'x'], ['r', 'e', 'y'],
+        ['md', 't'], ['t', 'cta'], ['cta', 'loc'], ['loc', 'lr'], ['lr', 'rx'], ['rx', 'r'], ['r', 'e', 'x'], ['r', 'e', 'y'],
       ],
       { restartKeywords: ['menu'] },
     );
@@ -218,6 +219,13 @@ describe('lintDefinition: WhatsApp limits, each reported with the node id', () =
       ['button-label-too-long', 'c'],
     ]);
     expect(found(single(n('t', 'template', { name: long(LIMITS.templateName + 1), language: 'en' })).errors)).toEqual([['template-name-too-long', 't']]);
+  });
+
+  it('reactions: one emoji, up to 16 UTF-16 units (the longest sequences), no spaces', () => {
+    for (const emoji of ['👍', '❤️', '👍🏽', '👨‍👩‍👧‍👦', '🧑🏻‍❤️‍💋‍🧑🏼']) expect(single(n('r', 'reaction', { emoji })).errors, emoji).toEqual([]);
+    for (const emoji of ['👍👍', 'ok', ' ', '👍 ', '\u00a0👍', '👍'.repeat(LIMITS.reactionEmoji)]) {
+      expect(found(single(n('r', 'reaction', { emoji })).errors), JSON.stringify(emoji)).toEqual([['invalid-emoji', 'r']]);
+    }
   });
 });
 
