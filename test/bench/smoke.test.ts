@@ -68,6 +68,16 @@ describe('benchmark scripts (smoke)', { timeout: 180_000 }, () => {
     }
   });
 
+  it('query-build: CPU per hot-path statement, without a database', async () => {
+    const result = await runBench('query-build', ['--calls', '50']);
+    expect(result.bench).toBe('query-build');
+    expect(result.rows.length).toBeGreaterThanOrEqual(10);
+    for (const row of result.rows) {
+      expect(row).toMatchObject({ calls: 50 });
+      expect(row.cpuUsPerCall).toBeGreaterThan(0);
+    }
+  });
+
   it('growth: the same runs on a seeded history', async () => {
     const result = await runBench('growth', ['--mode', 'embedded', '--messages', '1000', '--duration', '1', '--rate', '20', '--requests', '200']);
     expectWellFormed(result, 'growth', ['embedded']);
