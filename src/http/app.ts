@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 /**
  * The fastify application: webhook routes (raw bodies), the admin API under /api/v1 (JSON),
  * and the operations routes (health, readiness, Prometheus metrics) every process serves.
@@ -41,6 +43,14 @@ export interface ApiGuards {
   redis: Redis | null;
 }
 
+const REQUEST_ID_HEADER = 'x-request-id';
+const PLAIN_REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+function requestId(request: IncomingMessage): string {
+  const given = request.headers[REQUEST_ID_HEADER];
+  return typeof given === 'string' && PLAIN_REQUEST_ID.test(given) ? given : randomUUID();
+}
+
 /** Rate limits count per credential (hashed: the key itself never becomes a Redis key), else per address. */
 function rateLimitKey(request: FastifyRequest): string {
   const header = request.headers.authorization;
@@ -54,10 +64,17 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
     // One log line per webhook would be needless I/O on the hot path; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
-    requestIdHeader: 'x-request-id',
+    // A caller's X-Request-Id is kept when it is a plain token; anything else gets a fresh id,
+    // so a hostile header never reaches the logs.
+    requestIdHeader: false,
+    genReqId: requestId,
     frameworkErrors: frameworkError,
   });
   installErrorHandler(app);
+  // Every answer names its request, so a caller can quote it and an operator find the log line.
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+  });
 
   app.get('/health', async () => ({ status: 'ok' }));
   app.get('/ready', async (_request, reply) => {

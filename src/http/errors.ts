@@ -48,7 +48,7 @@ export function installErrorHandler(app: FastifyInstance): void {
     const status = error.statusCode ?? 500;
     if (status >= 500) {
       request.log.error({ err: error }, 'request failed');
-      return reply.status(500).send({ error: { code: 'internal', message: 'internal error' } });
+      return reply.status(500).send({ error: { code: 'internal', message: 'internal error', requestId: request.id } });
     }
     return reply.status(status).send({ error: { code: error.code ?? 'bad_request', message: error.message } });
   });
