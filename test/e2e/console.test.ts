@@ -2,7 +2,8 @@
  * The operator console in a real browser (Debian's Chromium driven by playwright-core) against
  * the real service and the Cloud API simulator: sign in, watch a conversation arrive live, see
  * the bot's replies reach "read", take over, reply (the simulator receives it), release; then the
- * flows page and the phone-width layout. Screenshots go to test/e2e/screenshots/.
+ * flows page and the phone-width layout; then how media, reply buttons, list messages and a failed
+ * delivery are drawn, live and after a reload. Screenshots go to test/e2e/screenshots/.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,6 +60,9 @@ describe.skipIf(!browserAvailable)('operator console in Chromium', () => {
 
   const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
   const sentTo = (phone: string) => simulator.sent.filter((message) => message.to === phone);
+  /** What the browser logged, less the answers the tests provoke (a wrong key, activating a broken flow). */
+  const provoked = /Failed to load resource: the server responded with a status of (400|401)/;
+  const unexpectedProblems = () => problems.filter((problem) => !provoked.test(problem));
 
   it('signs in, shows a conversation live, lets an operator take over, reply and release', async () => {
     const phone = '15550005001';
@@ -152,8 +156,71 @@ describe.skipIf(!browserAvailable)('operator console in Chromium', () => {
     await page.getByRole('heading', { name: 'Conversations' }).waitFor();
     await shot('08-phone-list');
 
-    // The browser logs the answers this test provoked (a wrong key, activating a broken flow).
-    const provoked = /Failed to load resource: the server responded with a status of (400|401)/;
-    expect(problems.filter((problem) => !provoked.test(problem))).toEqual([]);
+    expect(unexpectedProblems()).toEqual([]);
   });
+
+  it('renders media placeholders, reply buttons, list rows and a failed delivery, live and after a reload', async () => {
+    const phone = '15550005002';
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.getByRole('link', { name: 'Inbox' }).click();
+    await page.getByRole('heading', { name: 'Conversations' }).waitFor();
+
+    // Media and a document before any flow runs: no trigger matches, the bot stays silent.
+    await simulator.userSends(PHONE_NUMBER_ID, phone, { type: 'image', caption: 'Here is the receipt' }, { name: 'Bea' });
+    await simulator.userSends(PHONE_NUMBER_ID, phone, { type: 'document', filename: 'invoice.pdf' });
+    await page.getByRole('button', { name: /Bea/ }).click();
+    await page.getByRole('heading', { name: 'Bea' }).waitFor();
+    const log = page.getByRole('log', { name: 'Messages' });
+    await log.getByRole('img', { name: 'Image (not shown)' }).waitFor();
+    await log.getByRole('img', { name: 'Document (not shown)' }).waitFor();
+
+    // The menu's buttons, then (on "Sales") its list; the bot's answer to "Plan B" fails to deliver.
+    await simulator.userSends(PHONE_NUMBER_ID, phone, { type: 'text', body: 'menu' });
+    await log.getByRole('list', { name: 'Reply buttons' }).waitFor();
+    await simulator.userSends(PHONE_NUMBER_ID, phone, { type: 'button_reply', id: 'sales', title: 'Sales' });
+    await log.getByText('Pick a product').waitFor();
+    simulator.setFaults({ failedStatus: { rate: 1, code: 131026 } });
+    await simulator.userSends(PHONE_NUMBER_ID, phone, { type: 'list_reply', id: 'p2', title: 'Plan B' });
+    await eventually(() => sentTo(phone).some((message) => (message.body as { text?: { body: string } }).text?.body === 'Great choice: Plan B.'));
+    simulator.setFaults({});
+
+    const expectRendered = async (step: string) => {
+      // Media: a labelled placeholder (the bytes are not fetched), with the caption under it.
+      const image = log.locator('li.inbound', { has: page.getByRole('img', { name: 'Image (not shown)' }) });
+      await expect.poll(() => image.locator('.media').textContent()).toBe('Image');
+      await image.getByText('Here is the receipt', { exact: true }).waitFor();
+      await expect.poll(() => log.getByRole('img', { name: 'Document (not shown)' }).textContent()).toBe('Document');
+
+      // Reply buttons: every title, in order.
+      const buttons = log.getByRole('list', { name: 'Reply buttons' });
+      await expect.poll(() => buttons.getByRole('listitem').allTextContents()).toEqual(['Sales', 'Support', 'Something else']);
+      await buttons.getByText('Something else', { exact: true }).waitFor();
+
+      // The list message: its button opens the section with each row's title and description.
+      const list = log.locator('li.outbound', { hasText: 'Pick a product' }).locator('details.list-message');
+      await list.getByText('Products', { exact: true }).click();
+      await list.getByText('All', { exact: true }).waitFor();
+      await list.getByText('Plan A', { exact: true }).waitFor();
+      await list.getByText('Plan B', { exact: true }).waitFor();
+      await list.getByText('Best value', { exact: true }).waitFor();
+      await expect.poll(() => list.locator('.row-title').allTextContents()).toEqual(['Plan A', 'Plan B']);
+      await expect.poll(() => log.locator('li.inbound .reply-choice').allTextContents()).toEqual(['Chose: Sales', 'Chose: Plan B']);
+
+      // The failed delivery: the failed mark and Meta's error, on that bubble only.
+      const failed = log.locator('li.outbound', { hasText: 'Great choice: Plan B.' });
+      await expect.poll(() => failed.getByRole('img', { name: 'Failed' }).textContent(), { timeout: 15_000 }).toBe('!');
+      await failed.getByText('Not delivered: Message undeliverable', { exact: true }).waitFor();
+      expect(await log.getByRole('img', { name: 'Failed' }).count()).toBe(1);
+      expect(await log.locator('.failure').count()).toBe(1);
+      await shot(step);
+    };
+    await expectRendered('09-rendering-live');
+
+    // The same from the stored history, as a fresh load shows it.
+    await page.reload();
+    await page.getByRole('button', { name: /Bea/ }).click();
+    await page.getByRole('heading', { name: 'Bea' }).waitFor();
+    await expectRendered('10-rendering-reloaded');
+    expect(unexpectedProblems()).toEqual([]);
+  }, 60_000);
 });
