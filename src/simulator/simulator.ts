@@ -238,7 +238,7 @@ export class Simulator {
 
   async close(): Promise<void> {
     this.#statuses.cancelAll();
-    this.#sender.abortAll();
+    this.#sender.close();
     const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
     // Requests held open by a `timeout` fault would otherwise keep the server alive.
     this.#server.closeAllConnections();

@@ -198,7 +198,9 @@ describe.skipIf(!browserAvailable)('operator console in Chromium', () => {
 
       // The list message: its button opens the section with each row's title and description.
       const list = log.locator('li.outbound', { hasText: 'Pick a product' }).locator('details.list-message');
+      // Opened once, it stays open while ticks arrive (each redraws the bubble).
       await list.getByText('Products', { exact: true }).click();
+      await expect.poll(() => list.getAttribute('open')).toBe('');
       await list.getByText('All', { exact: true }).waitFor();
       await list.getByText('Plan A', { exact: true }).waitFor();
       await list.getByText('Plan B', { exact: true }).waitFor();

@@ -71,7 +71,11 @@ export function createThread({ root, onBack, act }) {
     const next = bubble(message);
     const existing = bubbles.get(message.id);
     bubbles.set(message.id, next);
-    if (existing) return existing.replaceWith(next);
+    if (existing) {
+      // A tick arriving must not close a list the operator has opened.
+      if (existing.querySelector('details[open]')) next.querySelector('details')?.setAttribute('open', '');
+      return existing.replaceWith(next);
+    }
     const at = Date.parse(message.createdAt);
     let after = null;
     for (const other of messages.values()) {
