@@ -159,7 +159,7 @@ export function createConversationWorker(deps: WorkerDeps): ConversationWorker {
     const reason = error instanceof Error ? error.message : String(error);
     if (!duplicate) deps.log.error({ err: error, eventId: event.id }, 'inbox event set aside as failed');
     const state = duplicate ? 'ignored' : 'failed';
-    await settleEvent(deps.db, event.id, state, reason.slice(0, 1000));
+    await settleEvent(deps.db, event.id, state, reason.slice(0, 1000), new Date(deps.now()));
     deps.metrics.inboxEvents.inc({ kind: event.kind, state });
     return true;
   };

@@ -102,6 +102,6 @@ export function recordset<T extends Table>(
 }
 
 /** One value read with a statement, decoded as `column` decodes it (null stays null). */
-export function decode<C extends Column>(column: C, value: unknown): C['_']['data'] | null {
+function decode<C extends Column>(column: C, value: unknown): C['_']['data'] | null {
   return value === null || value === undefined ? null : (column.mapFromDriverValue(value) as C['_']['data']);
 }

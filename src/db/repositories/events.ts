@@ -2,6 +2,7 @@ import { and, asc, desc, eq, gt, gte, lte } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { events } from '../schema.js';
 import { statement } from '../statement.js';
+import { SETTLE_EVENT_SQL, settleEvent, type InboundEventState } from './inbox.js';
 import type { NewRealtimeEvent, RealtimeEvent, StoredEventType } from '../../realtime/events.js';
 
 type EventRow = typeof events.$inferSelect;
@@ -15,11 +16,9 @@ const toEvent = (row: EventRow): RealtimeEvent => ({
   createdAt: row.createdAt,
 });
 
-const SETTLE = 'update inbound_events set state = $1, reason = $2, processed_at = $3 where id = $4';
-const settleEvent = statement('inbox_settle', SETTLE);
 const settleAndInsert = statement<{ id: number | string; created_at: Date | string }>(
   'inbox_settle_with_events',
-  `with settled as (${SETTLE})
+  `with settled as (${SETTLE_EVENT_SQL})
    insert into events (user_id, contact_id, type, payload)
    select r.user_id, r.contact_id, r.type, r.payload
    from jsonb_to_recordset($5::jsonb) as r(user_id text, contact_id text, type text, payload jsonb, position int)
@@ -33,14 +32,14 @@ const settleAndInsert = statement<{ id: number | string; created_at: Date | stri
  */
 export async function settleWithEvents(
   db: Db,
-  settle: { id: number; state: string; reason: string | null; at: Date },
+  settle: { id: number; state: InboundEventState; reason: string | null; at: Date },
   list: readonly NewRealtimeEvent[],
 ): Promise<RealtimeEvent[]> {
-  const params = [settle.state, settle.reason, settle.at.toISOString(), settle.id];
   if (list.length === 0) {
-    await settleEvent(db, params);
+    await settleEvent(db, settle.id, settle.state, settle.reason, settle.at);
     return [];
   }
+  const params = [settle.state, settle.reason, settle.at.toISOString(), settle.id];
   const rows = list.map((event, position) => ({ user_id: event.userId, contact_id: event.contactId, type: event.type, payload: event.payload, position }));
   const inserted = await settleAndInsert(db, [...params, JSON.stringify(rows)]);
   const stored = inserted.map((row) => ({ seq: Number(row.id), createdAt: new Date(row.created_at) })).sort((a, b) => a.seq - b.seq);

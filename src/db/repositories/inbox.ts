@@ -46,11 +46,12 @@ export async function nextPendingEvents(db: Db, phoneNumberId: string, contactKe
   return (await selectPending(db, [phoneNumberId, contactKey, limit])).map(readEvent);
 }
 
-export async function settleEvent(db: Db, id: number, state: InboundEventState, reason: string | null): Promise<void> {
-  await db
-    .update(inboundEvents)
-    .set({ state, reason, processedAt: new Date() })
-    .where(eq(inboundEvents.id, id));
+/** The update that settles an inbox event; `settleWithEvents` builds on it. */
+export const SETTLE_EVENT_SQL = 'update inbound_events set state = $1, reason = $2, processed_at = $3 where id = $4';
+const settle = statement('inbox_settle', SETTLE_EVENT_SQL);
+
+export async function settleEvent(db: Db, id: number, state: InboundEventState, reason: string | null, at: Date): Promise<void> {
+  await settle(db, [state, reason, at.toISOString(), id]);
 }
 
 /** Conversations with events still to process (after a restart or a crash); statuses go in batches. */
