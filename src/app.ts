@@ -75,7 +75,8 @@ export async function createWaflow(config: Config, options: WaflowOptions = {}):
   const sharedDatabase = database.kind === 'postgres';
   const redis: Redis | null = config.redisUrl ? redisConnection(config.redisUrl, 'commands', log) : null;
   const box = createSecretBox(secrets.encryptionKey);
-  const tenants = createTenantDirectory(db, box);
+  // Webhooks look tenants up: on the handle that does not wait behind the worker.
+  const tenants = createTenantDirectory(database.inboxDb, box);
   const now = () => Date.now();
   const metrics = createMetrics({
     pendingEvents: async () => (await countEventsByState(db)).pending ?? 0,

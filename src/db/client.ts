@@ -9,6 +9,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { DatabaseTarget } from '../config/index.js';
 import { lockDataDir } from './lock.js';
 import * as schema from './schema.js';
+import { takingTurns } from './turns.js';
 
 export type Schema = typeof schema;
 /** The database or a transaction on it: repositories accept either. */
@@ -17,9 +18,9 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 export interface Database {
   db: Db;
   /**
-   * For the webhook's inbox writes: on PostgreSQL its own small pool, so a webhook never waits
-   * for a connection behind the worker's transactions (Meta waits for our 200). The embedded
-   * database has one connection: the same handle.
+   * For the webhook path (inbox writes, tenant lookups): a webhook never waits behind the worker's
+   * transactions (Meta waits for our 200). On PostgreSQL its own small pool; on the embedded
+   * database the one connection, reached ahead of the turns `db` takes (`turns.ts`).
    */
   inboxDb: Db;
   kind: DatabaseTarget['kind'];
@@ -46,14 +47,16 @@ async function openEmbedded(dataDir: string): Promise<Database> {
   const lock = lockDataDir(dataDir);
   try {
     const { PGlite } = await import('@electric-sql/pglite');
+    type PGliteClient = InstanceType<typeof PGlite>;
     const { drizzle } = await import('drizzle-orm/pglite');
     const { migrate } = await import('drizzle-orm/pglite/migrator');
     const client = await PGlite.create({ dataDir: join(dataDir, 'pgdata'), relaxedDurability: true });
-    const db = drizzle(client, { schema });
-    await migrate(db, { migrationsFolder });
+    const inboxDb = drizzle(client, { schema });
+    await migrate(inboxDb, { migrationsFolder });
     return {
-      db,
-      inboxDb: db,
+      // The driver calls only query() and transaction(), the two calls takingTurns queues.
+      db: drizzle({ client: takingTurns(client) as PGliteClient, schema }),
+      inboxDb,
       kind: 'embedded',
       describe: `embedded PGlite in ${join(dataDir, 'pgdata')}`,
       ping: async () => {

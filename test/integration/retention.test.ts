@@ -13,7 +13,9 @@ beforeAll(async () => {
   const { apiKey } = await h.createUser();
   await h.createFlow(apiKey, { trigger: 'default', definition: echoFlow('hi') });
   await h.simulator.userSends(PHONE_NUMBER_ID, '15559993001', { type: 'text', body: 'hello' });
-  await eventually(async () => (await queryCount(h, sql`select count(*)::int as n from events where type = 'message:status'`)) > 0);
+  // The reply's last status (read) settled, so no webhook of this conversation is still on its way.
+  await eventually(async () => (await queryCount(h, sql`select count(*)::int as n from "Message" where status = 'Read'`)) > 0);
+  await eventually(async () => (await queryCount(h, sql`select count(*)::int as n from inbound_events where state = 'pending'`)) === 0);
 });
 afterAll(() => h.close());
 

@@ -1,0 +1,32 @@
+/**
+ * Turn-taking on the embedded database. PGlite serves every `query()` and `transaction()` from one
+ * FIFO queue, and its work is synchronous WebAssembly chained through promises: while calls are
+ * queued, Node never gets back to its sockets. Under load a webhook waited for every worker
+ * transaction queued before it — seconds, while Meta waits for our 200 — and was often not even
+ * read off the socket.
+ *
+ * `takingTurns` puts everything but the webhook path in a queue of its own that hands PGlite one
+ * call at a time, each on a later turn of the event loop. Between two background calls Node reads
+ * the sockets, and the webhook path, which calls PGlite directly, waits for at most the one call
+ * in progress. Over capacity, webhooks are still stored and acknowledged at once and the
+ * conversations fall behind (a durable backlog), rather than the other way round.
+ */
+import type { PGlite, QueryOptions, Transaction } from '@electric-sql/pglite';
+
+/** The two calls the drizzle driver makes on its client; nothing else is reached through it. */
+export type PgliteCalls = Pick<PGlite, 'query' | 'transaction'>;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export function takingTurns(client: PgliteCalls): PgliteCalls {
+  let last: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(call: () => Promise<T>): Promise<T> => {
+    const result = last.then(nextTurn, nextTurn).then(call);
+    last = result.catch(() => undefined);
+    return result;
+  };
+  return {
+    query: <T>(text: string, params?: unknown[], options?: QueryOptions) => inTurn(() => client.query<T>(text, params, options)),
+    transaction: <T>(callback: (tx: Transaction) => Promise<T>) => inTurn(() => client.transaction(callback)),
+  };
+}
