@@ -9,6 +9,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { DatabaseTarget } from '../config/index.js';
 import { lockDataDir } from './lock.js';
 import * as schema from './schema.js';
+import { withClientParsers } from './pglite-parsers.js';
 import { takingTurns } from './turns.js';
 
 export type Schema = typeof schema;
@@ -51,11 +52,12 @@ async function openEmbedded(dataDir: string): Promise<Database> {
     const { drizzle } = await import('drizzle-orm/pglite');
     const { migrate } = await import('drizzle-orm/pglite/migrator');
     const client = await PGlite.create({ dataDir: join(dataDir, 'pgdata'), relaxedDurability: true });
-    const inboxDb = drizzle(client, { schema });
+    // The driver calls only query() and transaction(): the two calls these wrappers pass on.
+    const direct = withClientParsers(client);
+    const inboxDb = drizzle({ client: direct as PGliteClient, schema });
     await migrate(inboxDb, { migrationsFolder });
     return {
-      // The driver calls only query() and transaction(), the two calls takingTurns queues.
-      db: drizzle({ client: takingTurns(client) as PGliteClient, schema }),
+      db: drizzle({ client: takingTurns(direct) as PGliteClient, schema }),
       inboxDb,
       kind: 'embedded',
       describe: `embedded PGlite in ${join(dataDir, 'pgdata')}`,

@@ -1,10 +1,14 @@
 /**
- * The embedded database's turn-taking, on a real (in-memory) PGlite: a webhook's statement waits
- * for at most the background call in progress, not for every conversation queued before it, and
- * the background queue survives a failing call.
+ * The embedded database's client, on a real (in-memory) PGlite: a webhook's statement waits for at
+ * most the background call in progress, not for every conversation queued before it; the
+ * background queue survives a failing call; and the parsers drizzle sends with every query are
+ * the client's own, so dropping them changes no answer.
  */
 import { PGlite } from '@electric-sql/pglite';
+import { drizzle } from 'drizzle-orm/pglite';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { withClientParsers } from '../../src/db/pglite-parsers.js';
 import { takingTurns, type PgliteCalls } from '../../src/db/turns.js';
 
 const BACKGROUND_TRANSACTIONS = 8;
@@ -63,4 +67,21 @@ it('runs background calls one after another, in order, past a failing one', asyn
   expect(order).toEqual([1, 3]);
   const { rows } = await background.query<{ answer: number }>('select 42 as answer');
   expect(rows).toEqual([{ answer: 42 }]);
+});
+
+it('answers through the client\'s parsers exactly as drizzle\'s per-query parsers did', async () => {
+  const shared = await PGlite.create();
+  try {
+    const query = sql`select timestamptz '2026-01-02 03:04:05+00' as at, date '2026-01-02' as day,
+      interval '1 day' as span, array[timestamp '2026-01-02 03:04:05'] as ats, 1.5::numeric as amount, '{"a":1}'::jsonb as doc`;
+    const viaDrizzle = await drizzle(client).execute(query);
+    const sharedClient = withClientParsers(shared) as PGlite;
+    const viaClient = await drizzle({ client: sharedClient }).execute(query);
+    expect(viaClient.rows).toEqual(viaDrizzle.rows);
+    expect(viaClient.rows[0]).toMatchObject({ at: '2026-01-02 03:04:05+00', day: '2026-01-02', doc: { a: 1 } });
+    const inTransaction = await drizzle({ client: sharedClient }).transaction((tx) => tx.execute(query));
+    expect(inTransaction.rows).toEqual(viaDrizzle.rows);
+  } finally {
+    await shared.close();
+  }
 });
