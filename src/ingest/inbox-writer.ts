@@ -5,48 +5,28 @@
  */
 import type { Db } from '../db/client.js';
 import { insertInboundEvents, type NewInboundEvent } from '../db/repositories/inbox.js';
+import { perTurn } from '../queue/per-turn.js';
 
 export interface InboxWriter {
   /** Resolves with the dedupe keys that were new, once they are committed. */
   write(rows: readonly NewInboundEvent[]): Promise<Set<string>>;
 }
 
-interface Waiter {
-  rows: readonly NewInboundEvent[];
-  resolve(keys: Set<string>): void;
-  reject(error: unknown): void;
-}
-
 export function createInboxWriter(db: Db, maxRowsPerInsert = 1_000): InboxWriter {
-  let waiting: Waiter[] = [];
-  let scheduled = false;
-
-  const flush = async () => {
-    scheduled = false;
-    const batch = waiting;
-    waiting = [];
-    try {
-      const rows = batch.flatMap((waiter) => waiter.rows);
-      const inserted = new Set<string>();
-      for (let start = 0; start < rows.length; start += maxRowsPerInsert) {
-        for (const key of await insertInboundEvents(db, rows.slice(start, start + maxRowsPerInsert))) inserted.add(key);
-      }
-      for (const waiter of batch) waiter.resolve(new Set(waiter.rows.map((row) => row.dedupeKey).filter((key) => inserted.has(key))));
-    } catch (error) {
-      for (const waiter of batch) waiter.reject(error);
+  const insertOncePerTurn = perTurn(async (batches: (readonly NewInboundEvent[])[]) => {
+    const rows = batches.flat();
+    const inserted = new Set<string>();
+    for (let start = 0; start < rows.length; start += maxRowsPerInsert) {
+      for (const key of await insertInboundEvents(db, rows.slice(start, start + maxRowsPerInsert))) inserted.add(key);
     }
-  };
+    return inserted;
+  });
 
   return {
-    write(rows) {
-      if (rows.length === 0) return Promise.resolve(new Set());
-      return new Promise((resolve, reject) => {
-        waiting.push({ rows, resolve, reject });
-        if (!scheduled) {
-          scheduled = true;
-          setImmediate(() => void flush());
-        }
-      });
+    async write(rows) {
+      if (rows.length === 0) return new Set();
+      const inserted = await insertOncePerTurn(rows);
+      return new Set(rows.map((row) => row.dedupeKey).filter((key) => inserted.has(key)));
     },
   };
 }
