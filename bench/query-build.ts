@@ -14,7 +14,7 @@ import { activeFlowCandidates } from '../src/db/repositories/flows.js';
 import { insertInboundEvents, lockKey, nextPendingEvents, type NewInboundEvent } from '../src/db/repositories/inbox.js';
 import { insertMessages, type NewMessage } from '../src/db/repositories/messages.js';
 import { claimHead } from '../src/db/repositories/outbox.js';
-import { findLatestLiveSession, startSession } from '../src/db/repositories/sessions.js';
+import { startSession } from '../src/db/repositories/sessions.js';
 import * as schema from '../src/db/schema.js';
 import type { NewRealtimeEvent } from '../src/realtime/events.js';
 import { parseBenchArgs, positive } from './lib/args.js';
@@ -46,8 +46,7 @@ const cases: Record<string, () => Promise<unknown>> = {
   'inbox insert, 3 rows': () => insertInboundEvents(db, [status(1), status(2), status(3)]),
   'conversation lock': () => lockKey(db, 'conversation:900100200|15550001'),
   'next pending events': () => nextPendingEvents(db, '900100200', '15550001', 2),
-  'contact upsert': () => upsertContact(db, 'u1', { phone: '15550001', waUserId: null, name: 'Ana' }, now).catch(() => null),
-  'live session': () => findLatestLiveSession(db, 'c1', ['Active', 'Paused', 'Handoff']),
+  'contact upsert with its live session': () => upsertContact(db, 'u1', { phone: '15550001', waUserId: null, name: 'Ana' }, now, ['Active', 'Paused', 'Handoff']).catch(() => null),
   'active flows': () => activeFlowCandidates(db, 'u1'),
   'session start': () => startSession(db, 'c1', 'f1', 1, { status: 'Completed', currentNodeId: null, context: { variables: {} }, nextTimerAt: null }).catch(() => null),
   'messages insert, 2 rows': () => insertMessages(db, [message('inbound'), message('outbound')]),

@@ -5,6 +5,8 @@
 import type { Db } from '../db/client.js';
 import { findContactByWaUserId, upsertContact, type ContactRow } from '../db/repositories/contacts.js';
 import type { MessageRow } from '../db/repositories/messages.js';
+import type { LiveSession } from '../db/repositories/sessions.js';
+import { LIVE_SESSION_STATUSES } from '../engine/types.js';
 import type { InboundProfile, MessageRecordData } from '../whatsapp/inbound.js';
 import { advanceSession, type AdvanceDeps, type PendingHttp } from './advance.js';
 import { recordMessages, type Reply } from './outbound.js';
@@ -32,9 +34,9 @@ export async function handleMessage(
   data: MessageRecordData,
   now: number,
 ): Promise<MessageOutcome> {
-  const contact = await resolveContact(tx, userId, data.profile, new Date(data.timestamp || now));
+  const { contact, live } = await resolveContact(tx, userId, data.profile, new Date(data.timestamp || now));
   const sessionChanges: SessionChange[] = [];
-  const route = await routeMessage(tx, deps.definitions, { userId, contactId: contact.id }, data.summary.text, now, sessionChanges);
+  const route = await routeMessage(tx, deps.definitions, { userId, live }, data.summary.text, now, sessionChanges);
 
   let sessionId: string | null = null;
   let reason: string | null = null;
@@ -72,10 +74,13 @@ export async function handleMessage(
   return { reason, contact, inbound, outbound, sessionChanges, http, steps };
 }
 
-/** Username-only users (no phone) are found by BSUID, so their contact stays the same. */
-async function resolveContact(tx: Db, userId: string, profile: InboundProfile, at: Date): Promise<ContactRow> {
+/**
+ * The contact, with its live session. Username-only users (no phone) are found by BSUID, so their
+ * contact stays the same.
+ */
+async function resolveContact(tx: Db, userId: string, profile: InboundProfile, at: Date): Promise<{ contact: ContactRow; live: LiveSession | undefined }> {
   const known =
     profile.phone === null && profile.userId !== null ? await findContactByWaUserId(tx, userId, profile.userId) : undefined;
   const phone = profile.phone ?? known?.phone ?? profile.userId ?? '';
-  return upsertContact(tx, userId, { phone, waUserId: profile.userId, name: profile.name }, at);
+  return upsertContact(tx, userId, { phone, waUserId: profile.userId, name: profile.name }, at, LIVE_SESSION_STATUSES);
 }

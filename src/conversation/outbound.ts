@@ -1,11 +1,10 @@
 /**
  * The Messages of a change: the inbound message (if any) and the step's replies, recorded in one
- * insert, the replies Pending and queued in the outbox, in the same transaction as the session
+ * statement, the replies Pending and queued in the outbox, in the same transaction as the session
  * change — a reply is never sent without being recorded and never lost once the step commits.
  */
 import type { Db } from '../db/client.js';
 import { insertMessages, type MessageRow, type NewMessage } from '../db/repositories/messages.js';
-import { enqueueOutbox } from '../db/repositories/outbox.js';
 import { outboundPreview, type OutboundMessage } from '../whatsapp/outbound.js';
 
 export interface Recipient {
@@ -42,9 +41,5 @@ export async function recordMessages(
   }));
   const rows = await insertMessages(tx, inbound ? [{ ...inbound, ...to }, ...outgoing] : outgoing);
   const outbound = rows.filter((row) => row.direction === 'outbound');
-  await enqueueOutbox(
-    tx,
-    outbound.map((row) => ({ messageId: row.id, userId: to.userId, contactId: to.contactId })),
-  );
   return { inbound: rows.find((row) => row.direction === 'inbound') ?? null, outbound };
 }

@@ -6,9 +6,9 @@
  */
 import type { Db } from '../db/client.js';
 import { activeFlowCandidates, type FlowCandidate } from '../db/repositories/flows.js';
-import { findLatestLiveSession, setSessionStatus, type SessionRow } from '../db/repositories/sessions.js';
+import { setSessionStatus, type LiveSession, type SessionRow } from '../db/repositories/sessions.js';
 import { isRestartKeyword, isSessionExpired } from '../flows/settings.js';
-import { LIVE_SESSION_STATUSES, type SessionStatus } from '../engine/types.js';
+import type { SessionStatus } from '../engine/types.js';
 import type { FlowDefinition } from '../flows/definition.js';
 import { chooseFlowByTrigger } from '../flows/trigger.js';
 import type { DefinitionCache } from './definitions.js';
@@ -25,15 +25,15 @@ export interface SessionChange {
   status: SessionStatus;
 }
 
+/** `live`: the contact's latest live session, read with the contact (`upsertContact`). */
 export async function routeMessage(
   tx: Db,
   definitions: DefinitionCache,
-  who: { userId: string; contactId: string },
+  { userId, live }: { userId: string; live: LiveSession | undefined },
   text: string | null,
   now: number,
   changes: SessionChange[],
 ): Promise<Route> {
-  const live = await findLatestLiveSession(tx, who.contactId, LIVE_SESSION_STATUSES);
   if (live) {
     const { session, flow } = live;
     const loaded = await definitions.get(tx, flow, session.flowVersion ?? flow.version);
@@ -54,7 +54,7 @@ export async function routeMessage(
       return { kind: 'resume', session, definition: loaded.definition };
     }
   }
-  const flow = chooseFlowByTrigger(await activeFlowCandidates(tx, who.userId), text);
+  const flow = chooseFlowByTrigger(await activeFlowCandidates(tx, userId), text);
   if (!flow) return { kind: 'none', reason: 'no active flow matched' };
   return startRoute(tx, definitions, flow);
 }

@@ -11,8 +11,8 @@ import { openDatabase, type Database } from '../../src/db/client.js';
 import { upsertContact } from '../../src/db/repositories/contacts.js';
 import { insertInboundEvents, nextPendingEvents } from '../../src/db/repositories/inbox.js';
 import { insertMessages } from '../../src/db/repositories/messages.js';
-import { findLatestLiveSession, startSession } from '../../src/db/repositories/sessions.js';
-import { contacts, flows, inboundEvents, messages, sessions, users } from '../../src/db/schema.js';
+import { startSession } from '../../src/db/repositories/sessions.js';
+import { contacts, flows, inboundEvents, messages, outbox, sessions, users } from '../../src/db/schema.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../support/services.js';
 
 /** Text that JSON, SQL and PostgreSQL arrays each escape differently. */
@@ -45,10 +45,14 @@ describe.each(targets)('hot-path statements on $name', ({ name, available }) => 
     if (available) await dispose();
   });
 
+  const LIVE = ['Active', 'Paused'];
+  const contactOf = async (phone: string) => (await upsertContact(database.db, 'u1', { phone, waUserId: null, name: null }, new Date(), LIVE)).contact;
+
   it.skipIf(!available)('upserts a contact: the row returned is the row stored, a missing name keeps the known one', async () => {
     const { db } = database;
-    const first = await upsertContact(db, 'u1', { phone: '4915', waUserId: null, name: AWKWARD }, new Date('2026-01-02T03:04:05.678Z'));
-    const again = await upsertContact(db, 'u1', { phone: '4915', waUserId: 'bsuid', name: null }, new Date('2026-01-01T00:00:00.000Z'));
+    const { contact: first, live } = await upsertContact(db, 'u1', { phone: '4915', waUserId: null, name: AWKWARD }, new Date('2026-01-02T03:04:05.678Z'), LIVE);
+    expect(live).toBeUndefined();
+    const { contact: again } = await upsertContact(db, 'u1', { phone: '4915', waUserId: 'bsuid', name: null }, new Date('2026-01-01T00:00:00.000Z'), LIVE);
     const [stored] = await db.select().from(contacts).where(eq(contacts.id, first.id));
     expect(again).toEqual(stored);
     expect(again).toMatchObject({ id: first.id, name: AWKWARD, waUserId: 'bsuid', lastInboundAt: new Date('2026-01-02T03:04:05.678Z') });
@@ -57,7 +61,7 @@ describe.each(targets)('hot-path statements on $name', ({ name, available }) => 
 
   it.skipIf(!available)('inserts messages with the columns\u2019 defaults, in order, and skips a stored wamid', async () => {
     const { db } = database;
-    const contact = await upsertContact(db, 'u1', { phone: '4916', waUserId: null, name: null }, new Date());
+    const contact = await contactOf('4916');
     const payload = { text: { body: AWKWARD }, nested: [1, { deep: null }] };
     const base = { contactId: contact.id, userId: 'u1', direction: 'outbound' };
     const rows = await insertMessages(db, [
@@ -73,13 +77,16 @@ describe.each(targets)('hot-path statements on $name', ({ name, available }) => 
       ['third', 'interactive', 'Pending'],
     ]);
     expect(rows[0]!.payload).toEqual(payload);
+    // The outbound rows are queued for sending, in order, by the same statement; the inbound one is not.
+    const queued = await db.select({ messageId: outbox.messageId, contactId: outbox.contactId }).from(outbox).where(eq(outbox.contactId, contact.id)).orderBy(asc(outbox.id));
+    expect(queued).toEqual(rows.slice(1).map((row) => ({ messageId: row.id, contactId: contact.id })));
     const duplicate = await insertMessages(db, [{ ...base, direction: 'inbound', waMessageId: 'wamid.A', content: 'again' }]);
     expect(duplicate).toEqual([]);
   });
 
-  it.skipIf(!available)('starts, restarts and finds a live session with its flow as drizzle reads them', async () => {
+  it.skipIf(!available)('starts, restarts, and reads a live session with its flow along with the contact, as drizzle reads them', async () => {
     const { db } = database;
-    const contact = await upsertContact(db, 'u1', { phone: '4917', waUserId: null, name: null }, new Date());
+    const contact = await contactOf('4917');
     const timer = new Date('2030-05-06T07:08:09.010Z');
     const started = await startSession(db, contact.id, 'f1', 3, { status: 'Paused', currentNodeId: 'ask', context: { vars: { q: AWKWARD } }, nextTimerAt: timer });
     const restarted = await startSession(db, contact.id, 'f1', 4, { status: 'Active', currentNodeId: null, context: null, nextTimerAt: null });
@@ -90,8 +97,9 @@ describe.each(targets)('hot-path statements on $name', ({ name, available }) => 
     expect(started).toMatchObject({ context: { vars: { q: AWKWARD } }, nextTimerAt: timer });
 
     const [flow] = await db.select({ id: flows.id, trigger: flows.trigger, version: flows.version, updatedAt: flows.updatedAt }).from(flows);
-    expect(await findLatestLiveSession(db, contact.id, ['Active', 'Paused'])).toEqual({ session: stored, flow });
-    expect(await findLatestLiveSession(db, contact.id, ['Waiting'])).toBeUndefined();
+    const liveOf = async (statuses: string[]) => (await upsertContact(db, 'u1', { phone: '4917', waUserId: null, name: null }, new Date(), statuses)).live;
+    expect(await liveOf(LIVE)).toEqual({ session: stored, flow });
+    expect(await liveOf(['Waiting'])).toBeUndefined();
   });
 
   it.skipIf(!available)('stores inbox events once, in the order given, and reads them back as stored', async () => {

@@ -3,6 +3,7 @@ import type { Db } from '../client.js';
 import { newId } from '../ids.js';
 import { contacts } from '../schema.js';
 import { rowReader, selectList, statement } from '../statement.js';
+import { latestLiveSessionSql, readLiveSession, type LiveSession } from './sessions.js';
 
 export type ContactRow = typeof contacts.$inferSelect;
 
@@ -13,26 +14,37 @@ export interface ContactIdentity {
   name: string | null;
 }
 
-const readContact = rowReader(contacts);
+const contactColumns = { prefix: 'contact.' } as const;
+const readContact = rowReader(contacts, contactColumns);
 const upsert = statement(
   'contact_upsert',
-  `insert into "Contact" ("id", "userId", "phone", "waUserId", "name", "lastInboundAt") values ($1, $2, $3, $4, $5, $6)
-   on conflict ("userId", "phone") do update set
-     "name" = coalesce(excluded."name", "Contact"."name"),
-     "waUserId" = coalesce(excluded."waUserId", "Contact"."waUserId"),
-     "lastInboundAt" = greatest("Contact"."lastInboundAt", excluded."lastInboundAt"),
-     "updatedAt" = $7
-   returning ${selectList(contacts)}`,
+  `with contact as (
+     insert into "Contact" ("id", "userId", "phone", "waUserId", "name", "lastInboundAt") values ($1, $2, $3, $4, $5, $6)
+     on conflict ("userId", "phone") do update set
+       "name" = coalesce(excluded."name", "Contact"."name"),
+       "waUserId" = coalesce(excluded."waUserId", "Contact"."waUserId"),
+       "lastInboundAt" = greatest("Contact"."lastInboundAt", excluded."lastInboundAt"),
+       "updatedAt" = $7
+     returning ${selectList(contacts, contactColumns)}
+   )
+   select contact.*, live.* from contact left join lateral (${latestLiveSessionSql('contact."contact.id"', '$8')}) live on true`,
 );
 
 /**
- * Insert or refresh the contact of an inbound message: a known name is never replaced by a
- * missing one, and the 24-hour window only moves forward.
+ * Insert or refresh the contact of an inbound message — a known name is never replaced by a
+ * missing one, and the 24-hour window only moves forward — and read its most recently active
+ * session among `liveStatuses`, in one statement.
  */
-export async function upsertContact(db: Db, userId: string, who: ContactIdentity, inboundAt: Date): Promise<ContactRow> {
+export async function upsertContact(
+  db: Db,
+  userId: string,
+  who: ContactIdentity,
+  inboundAt: Date,
+  liveStatuses: readonly string[],
+): Promise<{ contact: ContactRow; live: LiveSession | undefined }> {
   const now = new Date().toISOString();
-  const [row] = await upsert(db, [newId(), userId, who.phone, who.waUserId, who.name, inboundAt.toISOString(), now]);
-  return readContact(row!);
+  const [row] = await upsert(db, [newId(), userId, who.phone, who.waUserId, who.name, inboundAt.toISOString(), now, [...liveStatuses]]);
+  return { contact: readContact(row!), live: readLiveSession(row!) };
 }
 
 /** A username-only user is found by BSUID first, so a later phone-less message keeps its contact. */

@@ -11,15 +11,23 @@ const newMessages = recordset(messages, [
   'id', 'waMessageId', 'direction', 'type', 'content', 'payload', 'status', 'error', 'statusUpdatedAt', 'createdAt', 'contactId', 'userId', 'sessionId',
 ]);
 const readMessage = rowReader(messages);
+// The outbox's ids follow the rows' createdAt, so replies are sent in the order they were written.
 const insertRows = statement(
   'message_insert',
-  `insert into "Message" (${newMessages.columns}) ${newMessages.select('$1')}
-   on conflict ("waMessageId") do nothing returning ${selectList(messages)}`,
+  `with inserted as (
+     insert into "Message" (${newMessages.columns}) ${newMessages.select('$1')}
+     on conflict ("waMessageId") do nothing returning ${selectList(messages)}
+   ), queued as (
+     insert into outbox (message_id, user_id, contact_id)
+     select "id", "userId", "contactId" from inserted where "direction" = 'outbound' order by "createdAt"
+   )
+   select * from inserted order by "createdAt"`,
 );
 
 /**
- * Inserts Messages in one statement; a row whose wamid is already stored is skipped (unique
- * waMessageId), which is how a duplicate inbound message shows: it is missing from the result.
+ * Inserts Messages and queues the outbound ones for sending (the outbox), in one statement; a
+ * row whose wamid is already stored is skipped (unique waMessageId), which is how a duplicate
+ * inbound message shows: it is missing from the result.
  */
 export async function insertMessages(db: Db, rows: readonly NewMessage[]): Promise<MessageRow[]> {
   if (rows.length === 0) return [];

@@ -18,14 +18,6 @@ export interface OutboxItem {
   to: string;
 }
 
-export async function enqueueOutbox(
-  db: Db,
-  rows: ReadonlyArray<{ messageId: string; userId: string; contactId: string }>,
-): Promise<void> {
-  if (rows.length === 0) return;
-  await db.insert(outbox).values([...rows]);
-}
-
 export type HeadClaim =
   | { kind: 'claimed'; item: OutboxItem }
   | { kind: 'empty' }

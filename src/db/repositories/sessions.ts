@@ -20,23 +20,26 @@ const jsonParam = (value: unknown): string | null => (value === null || value ==
 
 const flowOfSession = { ...CANDIDATE_COLUMNS, from: 'f', prefix: 'flow.' } as const;
 const readFlowOfSession = rowReader(flows, flowOfSession);
-const selectLatestLive = statement(
-  'session_latest_live',
+
+/** A contact's live session, with what is needed to load its flow. */
+export interface LiveSession {
+  session: SessionRow;
+  flow: FlowCandidate;
+}
+
+/**
+ * SQL for the contact's most recently active live session with its flow: `contactId` and
+ * `statuses` (a text array) are SQL expressions. Read its row with `readLiveSession`.
+ */
+export const latestLiveSessionSql = (contactId: string, statuses: string): string =>
   `select ${selectList(sessions, { from: 's' })}, ${selectList(flows, flowOfSession)}
    from "Session" s inner join "Flow" f on f."id" = s."flowId"
-   where s."contactId" = $1 and s."status" = any($2::text[])
-   order by s."updatedAt" desc limit 1`,
-);
+   where s."contactId" = ${contactId} and s."status" = any(${statuses}::text[])
+   order by s."updatedAt" desc limit 1`;
 
-/** The contact's most recently active live session, with what is needed to load its flow. */
-export async function findLatestLiveSession(
-  db: Db,
-  contactId: string,
-  liveStatuses: readonly string[],
-): Promise<{ session: SessionRow; flow: FlowCandidate } | undefined> {
-  const [row] = await selectLatestLive(db, [contactId, [...liveStatuses]]);
-  return row && { session: readSession(row), flow: readFlowOfSession(row) };
-}
+/** Undefined when the row's session columns are null (no live session, through an outer join). */
+export const readLiveSession = (row: Record<string, unknown>): LiveSession | undefined =>
+  row.id === null || row.id === undefined ? undefined : { session: readSession(row), flow: readFlowOfSession(row) };
 
 const upsertSession = statement(
   'session_start',
