@@ -5,24 +5,24 @@
  * `withClientParsers` installs those parsers on the client once and drops the per-query copy on
  * the way in, on the client and inside its transactions.
  */
-import { types, type PGlite, type QueryOptions, type Transaction } from '@electric-sql/pglite';
+// Types only: PGlite itself is loaded on demand, never in PostgreSQL mode.
+import type { PGlite, QueryOptions, Transaction } from '@electric-sql/pglite';
 import type { PgliteCalls } from './turns.js';
 
 const asText = (value: string) => value;
 
-/** The types drizzle's PGlite driver keeps as text on every query (drizzle-orm/pglite/session). */
+/** The type OIDs drizzle's PGlite driver keeps as text on every query (drizzle-orm/pglite/session). */
 const TEXT_TYPES = [
-  types.TIMESTAMP,
-  types.TIMESTAMPTZ,
-  types.INTERVAL,
-  types.DATE,
+  1114, // timestamp
+  1184, // timestamptz
+  1186, // interval
+  1082, // date
   1231, // numeric[]
   1115, // timestamp[]
   1185, // timestamptz[]
   1187, // interval[]
   1182, // date[]
 ];
-
 
 const withoutParsers = (options: QueryOptions | undefined): QueryOptions | undefined => {
   if (!options?.parsers) return options;
