@@ -81,6 +81,18 @@ describe('benchmark scripts (smoke)', { timeout: 180_000 }, () => {
     }
   });
 
+  it('statements: what the server sends to PostgreSQL per inbound message, counted on the wire', async () => {
+    const result = await runBench('statements', ['--rate', '20', '--duration', '1']);
+    expect(result.bench).toBe('statements');
+    expect(result.summary).toMatchObject({ messages: 20, lost: 0 });
+    // Each message is at least its transaction's begin, work and commit, and the sender's send.
+    expect(result.summary?.['statements per message']).toBeGreaterThan(4);
+    expect(result.summary?.['transactions per message']).toBeGreaterThanOrEqual(1);
+    const texts = result.rows.map((row) => String(row.statement));
+    expect(texts).toContain('begin');
+    expect(texts.some((text) => text.startsWith('insert into inbound_events'))).toBe(true);
+  });
+
   it('growth: the same runs on a seeded history', async () => {
     const result = await runBench('growth', ['--mode', 'embedded', '--messages', '1000', '--duration', '1', '--rate', '20', '--requests', '200']);
     expectWellFormed(result, 'growth', ['embedded']);
