@@ -11,17 +11,17 @@
  * in progress. Over capacity, webhooks are still stored and acknowledged at once and the
  * conversations fall behind (a durable backlog), rather than the other way round.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { PGlite, QueryOptions, Transaction } from '@electric-sql/pglite';
 
 /** The two calls the drizzle driver makes on its client; nothing else is reached through it. */
 export type PgliteCalls = Pick<PGlite, 'query' | 'transaction'>;
 
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 export function takingTurns(client: PgliteCalls): PgliteCalls {
+  // Never rejects: a failed call is its caller's, and the next call still takes its turn.
   let last: Promise<unknown> = Promise.resolve();
   const inTurn = <T>(call: () => Promise<T>): Promise<T> => {
-    const result = last.then(nextTurn, nextTurn).then(call);
+    const result = last.then(() => nextTurn()).then(call);
     last = result.catch(() => undefined);
     return result;
   };

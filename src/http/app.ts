@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 /**
  * The fastify application: webhook routes (raw bodies), the admin API under /api/v1 (JSON),
  * and the operations routes (health, readiness, Prometheus metrics) every process serves.
  * Adapters come in through the deps; this file only wires routes.
  */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
