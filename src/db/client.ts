@@ -34,7 +34,7 @@ export interface Database {
 /** Same folder from src/db (tests) and dist/db (built): both sit two levels below the root. */
 const migrationsFolder = fileURLToPath(new URL('../../src/db/migrations', import.meta.url));
 
-/** Connections reserved for inbox writes: group commit needs few (one INSERT per turn). */
+/** Connections reserved for inbox writes: group commit keeps at most two INSERTs in flight. */
 const INBOX_POOL_SIZE = 2;
 
 /** Serialises concurrent migrators (several processes starting at once on one server). */

@@ -10,7 +10,7 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createKeyedRunner, type KeyedRunner } from './keyed-runner.js';
-import { perTurn } from './per-turn.js';
+import { groupCommit } from './group-commit.js';
 import type { WorkQueue } from './port.js';
 
 export interface BullQueueOptions {
@@ -62,11 +62,11 @@ export function createBullQueue(options: BullQueueOptions): WorkQueue {
   });
   let worker: { instance: Worker<DrainJob>; connection: Redis; runner: KeyedRunner } | null = null;
 
-  // One addBulk per turn for all concurrent webhooks: each call builds an ioredis pipeline, which
+  // One addBulk at a time for all concurrent webhooks: each call builds an ioredis pipeline, which
   // copies every BullMQ script onto itself (the top entry of an ingest profile, one per webhook).
-  // Every notification of the turn is sent after its events were committed, so one job per key
-  // still finds all of them.
-  const addOncePerTurn = perTurn(async (keyLists: string[][]) => {
+  // Every notification is sent after its events were committed, so one job per key still finds
+  // all of them.
+  const addTogether = groupCommit(async (keyLists: string[][]) => {
     const jobs = [...new Set(keyLists.flat())].map((key) => ({ name: JOB_NAME, data: { key } }));
     await queue.addBulk(jobs);
   });
@@ -74,7 +74,7 @@ export function createBullQueue(options: BullQueueOptions): WorkQueue {
   return {
     async notify(keys) {
       const list = [...keys];
-      if (list.length > 0) await addOncePerTurn(list);
+      if (list.length > 0) await addTogether(list);
     },
     notifyLater(key, delayMs) {
       queue.add(JOB_NAME, { key }, { delay: delayMs }).catch((error: unknown) => options.onError(key, error));
