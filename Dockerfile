@@ -9,4 +9,5 @@ COPY web ./web
 RUN npm install --no-save typescript@5.9 @types/node@20 @types/pg@8 && npm run build && npm prune --omit=dev
 USER node
 EXPOSE 3001
-CMD ["node", "bin/waflow.js", "serve"]
+# A smaller young generation keeps RSS under 150 MB (docs/deploy.md, "Memory").
+CMD ["node", "--max-semi-space-size=8", "bin/waflow.js", "serve"]

@@ -29,12 +29,11 @@ async function e2eRun(common: CommonArgs, target: Target, load: E2eLoad, statusD
   const redis = target.deployment.kind === 'scaled' ? redisSpace(common.redisUrl) : null;
   try {
     const world = await startWorld({
-      launcher: common.launcher,
+      launch: common.launch,
       store,
       deployment: target.deployment,
       env: redis?.env ?? {},
       worker: true,
-      cpuProfDir: common.cpuProfDir,
       statusDelayMs,
     });
     try {
@@ -97,6 +96,6 @@ for (const target of targets) {
   summary[`highest rate held, ${target.label} (msg/s)`] = highestHeld;
 }
 printResult(
-  { bench: 'e2e', machine: machine(), command: command(), server: `waflow (${common.launcher}); scaled: ${String(values.scaled)}`, rows, summary },
+  { bench: 'e2e', machine: machine(), command: command(), server: `waflow (${common.launch.launcher}); scaled: ${String(values.scaled)}`, rows, summary },
   { out: common.out },
 );

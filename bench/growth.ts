@@ -21,7 +21,7 @@ interface GrowthLoad {
 
 async function growthRun(common: CommonArgs, mode: Mode, messages: number, load: GrowthLoad): Promise<Row> {
   const store = await createStore(mode, common.pgUrl);
-  const worldOptions = { launcher: common.launcher, store, worker: true, cpuProfDir: common.cpuProfDir, statusDelayMs: 100 };
+  const worldOptions = { launch: common.launch, store, worker: true, statusDelayMs: 100 };
   try {
     const first = await startWorld(worldOptions);
     const tenant = await createTenant(first.server).finally(() => first.close());
@@ -76,4 +76,4 @@ const rows: Row[] = [];
 for (const mode of common.modes) {
   for (const messages of sizes) rows.push(await growthRun(common, mode, messages, load));
 }
-printResult({ bench: 'growth', machine: machine(), command: command(), server: `waflow serve (${common.launcher})`, rows }, { out: common.out });
+printResult({ bench: 'growth', machine: machine(), command: command(), server: `waflow serve (${common.launch.launcher})`, rows }, { out: common.out });

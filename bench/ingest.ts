@@ -19,11 +19,10 @@ async function ingestRun(common: CommonArgs, mode: Mode, worker: boolean, load: 
   const redis = worker ? null : redisSpace(common.redisUrl);
   try {
     const world = await startWorld({
-      launcher: common.launcher,
+      launch: common.launch,
       store,
       env: redis?.env ?? {},
       worker,
-      cpuProfDir: common.cpuProfDir,
       statusDelayMs: 100,
     });
     try {
@@ -66,4 +65,4 @@ for (const mode of common.modes) {
     rows.push(await ingestRun(common, mode, worker, load, warmupS));
   }
 }
-printResult({ bench: 'ingest', machine: machine(), command: command(), server: `waflow serve (${common.launcher})`, rows }, { out: common.out });
+printResult({ bench: 'ingest', machine: machine(), command: command(), server: `waflow serve (${common.launch.launcher})`, rows }, { out: common.out });

@@ -21,7 +21,7 @@ interface MemoryLoad {
 
 async function memoryRun(common: CommonArgs, mode: Mode, load: MemoryLoad): Promise<Row> {
   const store = await createStore(mode, common.pgUrl);
-  const worldOptions = { launcher: common.launcher, store, worker: true, cpuProfDir: common.cpuProfDir, statusDelayMs: 100 };
+  const worldOptions = { launch: common.launch, store, worker: true, statusDelayMs: 100 };
   try {
     const cold = await startWorld(worldOptions);
     const coldStartMs = Math.round(cold.server.startMs);
@@ -72,4 +72,4 @@ const load: MemoryLoad = {
 };
 const rows: Row[] = [];
 for (const mode of common.modes) rows.push(await memoryRun(common, mode, load));
-printResult({ bench: 'memory', machine: machine(), command: command(), server: `waflow serve (${common.launcher})`, rows }, { out: common.out });
+printResult({ bench: 'memory', machine: machine(), command: command(), server: `waflow serve (${common.launch.launcher})`, rows }, { out: common.out });

@@ -39,11 +39,10 @@ let rows: Row[] = [];
 let summary: Row = {};
 try {
   const world = await startWorld({
-    launcher: common.launcher,
+    launch: common.launch,
     store,
     env: { DATABASE_URL: counter.url },
     worker: true,
-    cpuProfDir: common.cpuProfDir,
     statusDelayMs: 100,
   });
   try {
@@ -70,6 +69,6 @@ try {
   await store.dispose();
 }
 printResult(
-  { bench: 'statements', machine: machine(), command: command(), server: `waflow serve (${common.launcher}) on PostgreSQL, through a counting relay`, rows, summary },
+  { bench: 'statements', machine: machine(), command: command(), server: `waflow serve (${common.launch.launcher}) on PostgreSQL, through a counting relay`, rows, summary },
   { out: common.out },
 );

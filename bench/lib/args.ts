@@ -1,12 +1,14 @@
 /** Command-line options every bench script shares, and the checks that turn them into values. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { Launcher } from './server.js';
+import type { Launch } from './server.js';
 import { MODES, type Mode } from './store.js';
 
 export const COMMON_OPTIONS = {
   /** embedded, postgres, or both (comma-separated); empty for none (e.g. only e2e's --scaled run). */
   mode: { type: 'string', default: MODES.join(',') },
   launcher: { type: 'string', default: 'build' },
+  /** node's flags for the server processes: by default those the deploy files start it with. */
+  'node-flags': { type: 'string', default: '--max-semi-space-size=8' },
   /** The PostgreSQL server on which a fresh database is created for each run (and dropped). */
   'pg-url': { type: 'string', default: process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432' },
   /** Redis for the runs that need it (the ingest-only `serve --no-worker` role); keys get a prefix of their own. */
@@ -19,10 +21,9 @@ export const COMMON_OPTIONS = {
 
 export interface CommonArgs {
   modes: Mode[];
-  launcher: Launcher;
+  launch: Launch;
   pgUrl: string;
   redisUrl: string;
-  cpuProfDir: string | null;
   out: string | null;
 }
 
@@ -39,10 +40,13 @@ export function parseBenchArgs(own: StringOptions): { common: CommonArgs; values
   if (launcher !== 'build' && launcher !== 'source') throw new Error('--launcher: build or source');
   const common: CommonArgs = {
     modes: modes as Mode[],
-    launcher,
+    launch: {
+      launcher,
+      nodeFlags: String(values['node-flags']).split(' ').filter((flag) => flag !== ''),
+      cpuProfDir: values['cpu-prof'] ?? null,
+    },
     pgUrl: String(values['pg-url']),
     redisUrl: String(values['redis-url']),
-    cpuProfDir: values['cpu-prof'] ?? null,
     out: values.out ?? null,
   };
   return { common, values };

@@ -22,8 +22,17 @@ export const BENCH_SECRETS = {
   encryptionKey: '42'.repeat(32),
 } as const;
 
-export interface ServerOptions {
+/** How the server's node processes are started. */
+export interface Launch {
   launcher: Launcher;
+  /** node's own flags, before the script (the deploy files pass `--max-semi-space-size=8`). */
+  nodeFlags: readonly string[];
+  /** Write a V8 CPU profile of each server process into this folder when it stops. */
+  cpuProfDir: string | null;
+}
+
+export interface ServerOptions {
+  launch: Launch;
   /** A single `serve` process (with or without its worker), or a scaled deployment. */
   deployment?: Deployment;
   store: Store;
@@ -33,8 +42,6 @@ export interface ServerOptions {
   graphUrl: string;
   /** false: `serve --no-worker`, the ingest-only role (PostgreSQL and Redis only). */
   worker: boolean;
-  /** Write a V8 CPU profile of the server into this folder when it stops. */
-  cpuProfDir: string | null;
 }
 
 /** `serves` × `serve --no-worker` and `workers` × `worker`, sharing PostgreSQL and Redis. */
@@ -96,8 +103,7 @@ function combine(serves: Server[], all: Server[]): Server {
 
 async function startProcess(options: ServerOptions, role: string[]): Promise<Server> {
   const port = await freePort();
-  const args = [...launchArgs(options.launcher), ...role];
-  const nodeArgs = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`, ...args] : args;
+  const nodeArgs = [...nodeFlags(options.launch), ...launchArgs(options.launch.launcher), ...role];
   const env = {
     PORT: String(port),
     HOST: '127.0.0.1',
@@ -142,6 +148,10 @@ async function startProcess(options: ServerOptions, role: string[]): Promise<Ser
     cpuMs: () => cpuMs(pid),
     stop: () => stop(child, exited),
   };
+}
+
+function nodeFlags({ nodeFlags, cpuProfDir }: Launch): string[] {
+  return cpuProfDir ? [...nodeFlags, '--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [...nodeFlags];
 }
 
 function launchArgs(launcher: Launcher): string[] {

@@ -4,7 +4,7 @@
  * message with its text.
  */
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
-import { BENCH_SECRETS, startServer, type Deployment, type Launcher, type Server } from './server.js';
+import { BENCH_SECRETS, startServer, type Deployment, type Launch, type Server } from './server.js';
 import type { Store } from './store.js';
 
 export const BUSINESS = { phoneNumberId: '900100200', displayPhoneNumber: '15550009999', accessToken: 'EAAG-bench-token' };
@@ -24,14 +24,13 @@ export interface Tenant {
 }
 
 export interface WorldOptions {
-  launcher: Launcher;
+  launch: Launch;
   store: Store;
   /** One process (the default) or a scaled deployment. */
   deployment?: Deployment;
   /** More environment for the server. */
   env?: Record<string, string>;
   worker: boolean;
-  cpuProfDir: string | null;
   /** Between an accepted send and each of its status webhooks (sent, delivered, read). */
   statusDelayMs: number;
 }

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { createWaflow, type Role, type Waflow } from '../app.js';
 import { loadConfig } from '../config/index.js';
 import { secretsFile } from '../config/secrets.js';
+import { boundHeapGrowth } from './heap.js';
 
 /** `waflow serve [--no-worker]`: HTTP + socket.io, with the worker in-process unless told not to. */
 export async function serveCommand(args: string[]): Promise<void> {
@@ -15,6 +16,7 @@ export async function workerCommand(): Promise<void> {
 }
 
 async function run(role: Role): Promise<void> {
+  boundHeapGrowth();
   const config = loadConfig();
   const waflow = await createWaflow(config, { role });
   const url = (await waflow.listen()).replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
