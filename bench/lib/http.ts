@@ -1,9 +1,14 @@
 /**
- * The load generator's HTTP side: POSTs over keep-alive sockets (node:http, no extra client),
- * driven either closed-loop (N requests always in flight) or open-loop (a fixed rate, whatever
- * the answers do — latency then includes any queueing, so slow answers cannot hide themselves).
+ * The load generator's HTTP side: POSTs over kept-alive connections, driven either closed-loop (N
+ * requests always in flight) or open-loop (a fixed rate, whatever the answers do — latency then
+ * includes any queueing, so slow answers cannot hide themselves).
+ *
+ * The client writes HTTP/1.1 on `node:net` sockets itself, one request at a time per connection,
+ * and reads only the status and the Content-Length of the answer: the load generator shares the
+ * two cores with the server, and node:http's client (request objects, header validation, an
+ * IncomingMessage stream per answer) cost about as much CPU per POST as the server's ingest.
  */
-import { Agent, request } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Samples } from './stats.js';
 
@@ -16,34 +21,110 @@ export interface Poster {
 /** Meta gives up on a webhook POST after a while too; a request that takes longer counts as failed. */
 const REQUEST_TIMEOUT_MS = 30_000;
 
+interface Exchange {
+  request: Buffer;
+  resolve(status: number): void;
+}
+
+/** At most `maxSockets` connections; requests beyond them wait for one, first come first served. */
 export function createPoster(url: string, maxSockets: number): Poster {
   const target = new URL(url);
-  const agent = new Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
+  const head = `POST ${target.pathname} HTTP/1.1\r\nHost: ${target.host}\r\n`;
+  const idle: Connection[] = [];
+  const waiting: Exchange[] = [];
+  const all = new Set<Connection>();
+
+  const dispatch = (exchange: Exchange): void => {
+    const connection = idle.pop() ?? (all.size < maxSockets ? open() : null);
+    if (connection) connection.send(exchange);
+    else waiting.push(exchange);
+  };
+  const open = (): Connection => {
+    const connection = new Connection(target, {
+      free: () => {
+        const next = waiting.shift();
+        if (next) connection.send(next);
+        else idle.push(connection);
+      },
+      gone: () => {
+        all.delete(connection);
+        const index = idle.indexOf(connection);
+        if (index >= 0) idle.splice(index, 1);
+        const next = waiting.shift();
+        if (next) dispatch(next);
+      },
+    });
+    all.add(connection);
+    return connection;
+  };
+
   return {
     post(body, headers) {
-      return new Promise((resolve) => {
-        const req = request(
-          {
-            agent,
-            host: target.hostname,
-            port: target.port,
-            path: target.pathname,
-            method: 'POST',
-            headers: { ...headers, 'content-length': String(body.length) },
-          },
-          (res) => {
-            res.resume();
-            res.on('end', () => resolve(res.statusCode ?? 0));
-            res.on('error', () => resolve(0));
-          },
-        );
-        req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy());
-        req.on('error', () => resolve(0));
-        req.end(body);
-      });
+      let text = head;
+      for (const [name, value] of Object.entries(headers)) text += `${name}: ${value}\r\n`;
+      text += `Content-Length: ${body.length}\r\n\r\n`;
+      const request = Buffer.concat([Buffer.from(text, 'latin1'), body]);
+      return new Promise((resolve) => dispatch({ request, resolve }));
     },
-    close: () => agent.destroy(),
+    close() {
+      for (const exchange of waiting.splice(0)) exchange.resolve(0);
+      for (const connection of all) connection.destroy();
+    },
   };
+}
+
+const HEAD_END = Buffer.from('\r\n\r\n');
+const CONTENT_LENGTH = /\r\ncontent-length: *(\d+)/i;
+const CONNECTION_CLOSE = /\r\nconnection: *close/i;
+
+/** One kept-alive connection carrying one exchange at a time. */
+class Connection {
+  private readonly socket: Socket;
+  private current: Exchange | null = null;
+  private received: Buffer = Buffer.alloc(0);
+
+  constructor(target: URL, private readonly pool: { free(): void; gone(): void }) {
+    this.socket = connect({ host: target.hostname, port: Number(target.port), noDelay: true });
+    this.socket.setTimeout(REQUEST_TIMEOUT_MS, () => {
+      if (this.current) this.socket.destroy();
+    });
+    this.socket.on('data', (chunk: Buffer) => this.read(chunk));
+    this.socket.on('error', () => undefined); // 'close' follows and settles the exchange
+    this.socket.on('close', () => {
+      this.finish(0);
+      this.pool.gone();
+    });
+  }
+
+  send(exchange: Exchange): void {
+    this.current = exchange;
+    this.socket.write(exchange.request);
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+
+  private read(chunk: Buffer): void {
+    this.received = this.received.length === 0 ? chunk : Buffer.concat([this.received, chunk]);
+    const headEnd = this.received.indexOf(HEAD_END);
+    if (headEnd < 0) return;
+    const headText = this.received.toString('latin1', 0, headEnd);
+    const length = CONTENT_LENGTH.exec(headText);
+    // waflow answers every webhook with a Content-Length; anything else is not an answer we read.
+    if (!length) return void this.socket.destroy();
+    if (this.received.length < headEnd + HEAD_END.length + Number(length[1])) return;
+    this.received = Buffer.alloc(0);
+    this.finish(Number(headText.slice(9, 12)));
+    if (CONNECTION_CLOSE.test(headText)) this.socket.destroy();
+    else this.pool.free();
+  }
+
+  private finish(status: number): void {
+    const exchange = this.current;
+    this.current = null;
+    exchange?.resolve(status);
+  }
 }
 
 export interface Outcome {
