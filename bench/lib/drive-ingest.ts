@@ -31,7 +31,8 @@ export interface IngestNumbers {
 /** `firstSeq` keeps message texts distinct between runs on one server (warm-up, then measure). */
 export async function driveIngest(server: Server, load: IngestLoad, firstSeq = 0): Promise<IngestNumbers> {
   const inbound = createInbound({ appSecret: BENCH_SECRETS.appSecret, ...BUSINESS, contacts: load.contacts });
-  const poster = createPoster(`${server.url}/webhooks/whatsapp`, load.concurrency);
+  // Several serve processes (a scaled deployment) share the load round-robin, as a balancer would.
+  const posters = server.urls.map((url) => createPoster(`${url}/webhooks/whatsapp`, Math.ceil(load.concurrency / server.urls.length)));
   let seq = firstSeq;
   const cpu = cpuWindow(server);
   const outcome = await closedLoop({
@@ -39,12 +40,13 @@ export async function driveIngest(server: Server, load: IngestLoad, firstSeq = 0
     durationMs: load.durationS * 1000,
     requests: load.requests,
     send: () => {
-      const message = inbound.message(seq++);
+      const message = inbound.message(seq);
+      const poster = posters[seq++ % posters.length]!;
       return poster.post(message.body, message.headers);
     },
   });
   const { serverCpuMs, ...usage } = cpu.stop();
-  poster.close();
+  for (const poster of posters) poster.close();
   const latency = outcome.latency.summary();
   return {
     postsPerS: round((outcome.ok / outcome.elapsedMs) * 1000, 0),

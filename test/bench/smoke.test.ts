@@ -39,9 +39,10 @@ function expectWellFormed(result: BenchResult, bench: string, modes: readonly st
 }
 
 describe('benchmark scripts (smoke)', { timeout: 180_000 }, () => {
-  it('ingest: acknowledged POSTs/s with and without the worker, embedded and PostgreSQL', async () => {
-    const result = await runBench('ingest', ['--mode', 'embedded,postgres', '--requests', '200', '--warmup', '0']);
+  it('ingest: acknowledged POSTs/s with and without the worker, embedded and PostgreSQL, on two serve processes', async () => {
+    const result = await runBench('ingest', ['--mode', 'embedded,postgres', '--requests', '200', '--warmup', '0', '--serves', '2']);
     expectWellFormed(result, 'ingest', ['embedded', 'postgres', 'postgres']);
+    expect(result.rows.map((row) => [row.worker, row.serves])).toEqual([['on', 1], ['on', 1], ['off', 2]]);
     for (const row of result.rows) {
       expect(row.postsPerS).toBeGreaterThan(0);
       expect(row.ok).toBe(200);
