@@ -52,12 +52,13 @@ async function openEmbedded(dataDir: string): Promise<Database> {
     const { drizzle } = await import('drizzle-orm/pglite');
     const { migrate } = await import('drizzle-orm/pglite/migrator');
     const client = await PGlite.create({ dataDir: join(dataDir, 'pgdata'), relaxedDurability: true });
-    // The driver calls only query() and transaction(): the two calls these wrappers pass on.
+    // The driver calls only query() and transaction(), and the hot-path statements runPrepared():
+    // the calls these wrappers pass on.
     const direct = withClientParsers(client);
-    const inboxDb = drizzle({ client: direct as PGliteClient, schema });
+    const inboxDb = drizzle({ client: direct as unknown as PGliteClient, schema });
     await migrate(inboxDb, { migrationsFolder });
     return {
-      db: drizzle({ client: takingTurns(direct) as PGliteClient, schema }),
+      db: drizzle({ client: takingTurns(direct) as unknown as PGliteClient, schema }),
       inboxDb,
       kind: 'embedded',
       describe: `embedded PGlite in ${join(dataDir, 'pgdata')}`,

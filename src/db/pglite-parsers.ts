@@ -7,6 +7,7 @@
  */
 // Types only: PGlite itself is loaded on demand, never in PostgreSQL mode.
 import type { PGlite, QueryOptions, Transaction } from '@electric-sql/pglite';
+import { preparedRunners, type RunPrepared } from './pglite-prepared.js';
 import type { PgliteCalls } from './turns.js';
 
 const asText = (value: string) => value;
@@ -30,17 +31,24 @@ const withoutParsers = (options: QueryOptions | undefined): QueryOptions | undef
   return rest;
 };
 
-function onTransaction(tx: Transaction): Transaction {
+/** A transaction with `runPrepared`, the hot-path statements' way in (`statement.ts`). */
+export type PreparingTransaction = Transaction & { runPrepared: RunPrepared };
+
+function onTransaction(tx: Transaction, runPrepared: RunPrepared): PreparingTransaction {
   return Object.assign(Object.create(tx) as Transaction, {
     query: <T>(text: string, params?: unknown[], options?: QueryOptions) => tx.query<T>(text, params, withoutParsers(options)),
+    runPrepared,
   });
 }
 
 export function withClientParsers(client: PGlite): PgliteCalls {
   // Installed after start-up: PGlite builds its array parsers then and would replace ours.
   for (const type of TEXT_TYPES) client.parsers[type] = asText;
+  const prepared = preparedRunners(client);
   return {
     query: <T>(text: string, params?: unknown[], options?: QueryOptions) => client.query<T>(text, params, withoutParsers(options)),
-    transaction: <T>(callback: (tx: Transaction) => Promise<T>) => client.transaction((tx) => callback(onTransaction(tx))),
+    transaction: <T>(callback: (tx: Transaction) => Promise<T>) =>
+      client.transaction((tx) => callback(onTransaction(tx, prepared.inTransaction))),
+    runPrepared: prepared.root,
   };
 }

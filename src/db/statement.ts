@@ -9,6 +9,7 @@
  */
 import { getTableColumns, is, SQL, type Column, type Table } from 'drizzle-orm';
 import type { Db } from './client.js';
+import type { PgliteCalls } from './turns.js';
 
 /** Runs the statement; rows are typed as `Row`, which must match the text's select list (unchecked). */
 export type Statement<Row = Record<string, unknown>> = (db: Db, params: readonly unknown[]) => Promise<Row[]>;
@@ -16,6 +17,9 @@ export type Statement<Row = Record<string, unknown>> = (db: Db, params: readonly
 /** `name` must be unique per text: PostgreSQL keeps one plan per name on each connection. */
 export function statement<Row = Record<string, unknown>>(name: string, text: string): Statement<Row> {
   return async (db, params) => {
+    // The embedded database's clients run prepared statements themselves (`pglite-prepared.ts`).
+    const { client } = db._.session as unknown as { client?: Partial<Pick<PgliteCalls, 'runPrepared'>> };
+    if (client?.runPrepared) return (await client.runPrepared(name, text, params)) as Row[];
     const prepared = db._.session.prepareQuery({ sql: text, params: [...params] }, undefined, name, false);
     const result = (await prepared.execute()) as { rows: Row[] };
     return result.rows;

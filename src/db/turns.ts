@@ -13,9 +13,10 @@
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { PGlite, QueryOptions, Transaction } from '@electric-sql/pglite';
+import type { RunPrepared } from './pglite-prepared.js';
 
-/** The two calls the drizzle driver makes on its client; nothing else is reached through it. */
-export type PgliteCalls = Pick<PGlite, 'query' | 'transaction'>;
+/** The two calls the drizzle driver makes on its client, and the hot-path statements' own (`statement.ts`). */
+export type PgliteCalls = Pick<PGlite, 'query' | 'transaction'> & { runPrepared: RunPrepared };
 
 export function takingTurns(client: PgliteCalls): PgliteCalls {
   // Never rejects: a failed call is its caller's, and the next call still takes its turn.
@@ -28,5 +29,6 @@ export function takingTurns(client: PgliteCalls): PgliteCalls {
   return {
     query: <T>(text: string, params?: unknown[], options?: QueryOptions) => inTurn(() => client.query<T>(text, params, options)),
     transaction: <T>(callback: (tx: Transaction) => Promise<T>) => inTurn(() => client.transaction(callback)),
+    runPrepared: (name, text, params) => inTurn(() => client.runPrepared(name, text, params)),
   };
 }

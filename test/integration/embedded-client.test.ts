@@ -9,7 +9,7 @@ import { drizzle } from 'drizzle-orm/pglite';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { withClientParsers } from '../../src/db/pglite-parsers.js';
-import { takingTurns, type PgliteCalls } from '../../src/db/turns.js';
+import { takingTurns } from '../../src/db/turns.js';
 
 const BACKGROUND_TRANSACTIONS = 8;
 
@@ -26,7 +26,7 @@ afterAll(async () => {
  * Queues background transactions that each take a while, then, once the first has started, one
  * direct statement (the webhook's). Returns how many background transactions finished before it.
  */
-async function backgroundDoneBeforeDirect(background: PgliteCalls): Promise<number> {
+async function backgroundDoneBeforeDirect(background: Pick<PGlite, 'transaction'>): Promise<number> {
   let done = 0;
   let firstStarted!: () => void;
   const started = new Promise<void>((resolve) => (firstStarted = resolve));
@@ -45,7 +45,7 @@ async function backgroundDoneBeforeDirect(background: PgliteCalls): Promise<numb
 }
 
 it('lets a direct statement in after the background call in progress', async () => {
-  expect(await backgroundDoneBeforeDirect(takingTurns(client))).toBeLessThanOrEqual(1);
+  expect(await backgroundDoneBeforeDirect(takingTurns(withClientParsers(client)))).toBeLessThanOrEqual(1);
 });
 
 it('is needed: PGlite alone serves the direct statement after every queued transaction', async () => {
@@ -53,7 +53,7 @@ it('is needed: PGlite alone serves the direct statement after every queued trans
 });
 
 it('runs background calls one after another, in order, past a failing one', async () => {
-  const background = takingTurns(client);
+  const background = takingTurns(withClientParsers(client));
   const order: number[] = [];
   const calls = [1, 2, 3].map((n) =>
     background.transaction(async (tx) => {
@@ -75,7 +75,7 @@ it('answers through the client\'s parsers exactly as drizzle\'s per-query parser
     const query = sql`select timestamptz '2026-01-02 03:04:05+00' as at, date '2026-01-02' as day,
       interval '1 day' as span, array[timestamp '2026-01-02 03:04:05'] as ats, 1.5::numeric as amount, '{"a":1}'::jsonb as doc`;
     const viaDrizzle = await drizzle(client).execute(query);
-    const sharedClient = withClientParsers(shared) as PGlite;
+    const sharedClient = withClientParsers(shared) as unknown as PGlite;
     const viaClient = await drizzle({ client: sharedClient }).execute(query);
     expect(viaClient.rows).toEqual(viaDrizzle.rows);
     expect(viaClient.rows[0]).toMatchObject({ at: '2026-01-02 03:04:05+00', day: '2026-01-02', doc: { a: 1 } });
