@@ -9,7 +9,6 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { DatabaseTarget } from '../config/index.js';
 import { lockDataDir } from './lock.js';
 import * as schema from './schema.js';
-import { withClientParsers } from './pglite-parsers.js';
 import { takingTurns } from './turns.js';
 
 export type Schema = typeof schema;
@@ -48,6 +47,7 @@ async function openEmbedded(dataDir: string): Promise<Database> {
   const lock = lockDataDir(dataDir);
   try {
     const { PGlite } = await import('@electric-sql/pglite');
+    const { withClientParsers } = await import('./pglite-parsers.js');
     type PGliteClient = InstanceType<typeof PGlite>;
     const { drizzle } = await import('drizzle-orm/pglite');
     const { migrate } = await import('drizzle-orm/pglite/migrator');

@@ -5,7 +5,7 @@
  * `withClientParsers` installs those parsers on the client once and drops the per-query copy on
  * the way in, on the client and inside its transactions.
  */
-// Types only: PGlite itself is loaded on demand, never in PostgreSQL mode.
+// Loaded only with the embedded database (`client.ts` imports it on demand), never in PostgreSQL mode.
 import type { PGlite, QueryOptions, Transaction } from '@electric-sql/pglite';
 import { preparedRunners, type RunPrepared } from './pglite-prepared.js';
 import type { PgliteCalls } from './turns.js';

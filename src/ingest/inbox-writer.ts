@@ -1,6 +1,6 @@
 /**
- * Group commit for the inbox: records from concurrent webhook requests are written together, one
- * INSERT at a time; the requests that arrive while it commits go in the next one. Each request
+ * Group commit for the inbox: records from concurrent webhook requests are written together, at
+ * most two INSERTs in flight; the requests that arrive meanwhile go in the next one. Each request
  * waits for the commit that holds its rows, so "200" still means "durably stored", at a fraction
  * of the per-request cost.
  */
