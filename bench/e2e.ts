@@ -4,13 +4,13 @@
  * fresh server and store, so a backlog left by one rate cannot slow the next. Reports latency,
  * lost and duplicated replies, and the highest rate held.
  *
- *   npx tsx bench/e2e.ts [--mode embedded,postgres] [--scaled 1x2|no] [--rates 50,200,500,1000] [--duration 30] [--contacts 1000]
+ *   npx tsx bench/e2e.ts [--mode embedded,postgres] [--scaled 1x2|no] [--rates 50,200,500,1000] [--duration 30] [--warmup 5] [--contacts 1000]
  *
  * `--mode` runs the single-process deployments (`waflow serve` with its worker); `--scaled SxW`
  * also runs the scaled one on PostgreSQL and Redis: S `serve --no-worker` processes taking the
  * webhooks (inbound messages dealt round-robin) and W `worker` processes.
  */
-import { parseBenchArgs, positive, positiveList, type CommonArgs } from './lib/args.js';
+import { nonNegative, parseBenchArgs, positive, positiveList, type CommonArgs } from './lib/args.js';
 import { driveE2e, type E2eLoad, type E2eNumbers } from './lib/drive-e2e.js';
 import { redisSpace } from './lib/redis.js';
 import { command, machine, printResult, type Row } from './lib/report.js';
@@ -61,6 +61,8 @@ function scaledTarget(text: string): Target[] {
 const { common, values } = parseBenchArgs({
   rates: { type: 'string', default: '50,200,500,1000' },
   duration: { type: 'string', default: '30' },
+  /** Seconds sent at the rate first, not counted in latency and CPU (JIT, first plans). */
+  warmup: { type: 'string', default: '5' },
   contacts: { type: 'string', default: '1000' },
   drain: { type: 'string', default: '15' },
   'keep-up-ms': { type: 'string', default: '1000' },
@@ -72,6 +74,7 @@ const { common, values } = parseBenchArgs({
 });
 const rates = positiveList('rates', values.rates);
 const base = {
+  warmupS: nonNegative('warmup', values.warmup),
   durationS: positive('duration', values.duration),
   contacts: positive('contacts', values.contacts),
   drainS: positive('drain', values.drain),

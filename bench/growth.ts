@@ -13,6 +13,9 @@ import { round } from './lib/stats.js';
 import { createStore, seedHistory, type Mode } from './lib/store.js';
 import { BUSINESS, createTenant, startWorld } from './lib/world.js';
 
+/** The e2e run's warm-up, as in `e2e.ts`: latency and CPU are counted after it. */
+const E2E_WARMUP_S = 5;
+
 interface GrowthLoad {
   durationS: number;
   rate: number;
@@ -29,7 +32,7 @@ async function growthRun(common: CommonArgs, mode: Mode, messages: number, load:
 
     const world = await startWorld(worldOptions);
     try {
-      const e2e = await driveE2e(world, { rate: load.rate, durationS: load.durationS, contacts: 1000, drainS: 15, keepUpMs: 1000 });
+      const e2e = await driveE2e(world, { rate: load.rate, warmupS: E2E_WARMUP_S, durationS: load.durationS, contacts: 1000, drainS: 15, keepUpMs: 1000 });
       const ingest = await driveIngest(
         world.server,
         { durationS: load.durationS, requests: load.requests, concurrency: 50, contacts: 10_000 },

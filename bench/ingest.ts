@@ -8,7 +8,7 @@
  *
  *   npx tsx bench/ingest.ts [--mode embedded,postgres] [--duration 10] [--concurrency 50] [--worker off,on] [--serves 1]
  */
-import { parseBenchArgs, positive, positiveList, type CommonArgs } from './lib/args.js';
+import { nonNegative, parseBenchArgs, positive, positiveList, type CommonArgs } from './lib/args.js';
 import { driveIngest, type IngestLoad } from './lib/drive-ingest.js';
 import { command, machine, printResult, type Row } from './lib/report.js';
 import { redisSpace } from './lib/redis.js';
@@ -58,7 +58,7 @@ const load: IngestLoad = {
   concurrency: positive('concurrency', values.concurrency),
   contacts: positive('contacts', values.contacts),
 };
-const warmupS = Number(values.warmup ?? 0);
+const warmupS = nonNegative('warmup', values.warmup);
 const workers = String(values.worker).split(',').map((value) => value.trim() === 'on');
 const serveCounts = positiveList('serves', values.serves);
 

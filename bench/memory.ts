@@ -33,7 +33,7 @@ async function memoryRun(common: CommonArgs, mode: Mode, load: MemoryLoad): Prom
       await new Promise((resolve) => setTimeout(resolve, load.restS * 1000));
       const restMb = world.server.rssMb();
       const e2e = await peakRss(world.server, () =>
-        driveE2e(world, { rate: load.rate, durationS: load.durationS, contacts: 1000, drainS: 5, keepUpMs: Infinity }),
+        driveE2e(world, { rate: load.rate, warmupS: 0, durationS: load.durationS, contacts: 1000, drainS: 5, keepUpMs: Infinity }),
       );
       const ingest = await peakRss(world.server, () =>
         driveIngest(world.server, { durationS: load.durationS, requests: load.requests, concurrency: 50, contacts: 10_000 }, 10_000_000),

@@ -27,6 +27,8 @@ const { common, values } = parseBenchArgs({
 });
 const load = {
   rate: positive('rate', values.rate),
+  // Every statement counts: no warm-up.
+  warmupS: 0,
   durationS: positive('duration', values.duration),
   contacts: positive('contacts', values.contacts),
   drainS: positive('drain', values.drain),

@@ -25,6 +25,7 @@ import { createAuthenticator } from './http/auth.js';
 import { createIngest } from './ingest/ingest.js';
 import { createInboxWriter } from './ingest/inbox-writer.js';
 import { scheduleRetention } from './maintenance/retention.js';
+import { scheduleTableUpkeep } from './maintenance/table-upkeep.js';
 import { createLogger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import { createLocalRateLimiter, createRedisRateLimiter } from './outbox/rate-limit.js';
@@ -44,6 +45,8 @@ export type Role = 'all' | 'serve' | 'worker';
 
 /** Old realtime events and settled inbox rows are pruned this often. */
 const RETENTION_INTERVAL_MS = 60 * 60_000;
+/** The embedded database (it has no autovacuum) vacuums or analyzes at most one table this often. */
+const UPKEEP_INTERVAL_MS = 2_000;
 
 export interface WaflowOptions {
   log?: Logger;
@@ -228,11 +231,13 @@ export async function createWaflow(config: Config, options: WaflowOptions = {}):
     }, config.sweepIntervalMs);
     sweepTimer.unref();
     const stopRetention = scheduleRetention(db, config.retention, log, RETENTION_INTERVAL_MS);
+    const stopUpkeep = sharedDatabase ? () => {} : scheduleTableUpkeep(db, log, UPKEEP_INTERVAL_MS);
     return {
       sender,
       async close() {
         timers.stop();
         stopRetention();
+        stopUpkeep();
         clearInterval(sweepTimer);
         await queue.close();
         await httpRunner.idle();

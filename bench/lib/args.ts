@@ -59,6 +59,12 @@ export function positive(name: string, value: unknown): number {
   return number;
 }
 
+export function nonNegative(name: string, value: unknown): number {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number < 0) throw new Error(`--${name}: expected a number ≥ 0, got ${String(value)}`);
+  return number;
+}
+
 /** A comma-separated list of positive numbers. */
 export function positiveList(name: string, value: unknown): number[] {
   return String(value).split(',').map((item) => positive(name, item.trim()));

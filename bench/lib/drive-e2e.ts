@@ -2,6 +2,10 @@
  * End-to-end load: inbound messages at a fixed rate (open loop) spread over a set of contacts;
  * each must come back as exactly one reply accepted by the simulator. A reply carries its
  * message's text, which ties it to the message: lost and duplicated replies are counted exactly.
+ *
+ * The first `warmupS` seconds run at the same rate but their latencies and CPU are not counted
+ * (JIT compilation, statements prepared, first plans): every message, warm-up included, counts
+ * for sent, lost and duplicates.
  */
 import { performance } from 'node:perf_hooks';
 import { cpuWindow } from './cpu.js';
@@ -14,6 +18,9 @@ import { BUSINESS, until, type World } from './world.js';
 export interface E2eLoad {
   /** Inbound messages per second. */
   rate: number;
+  /** Sent at the rate before the measured part; not in the latency and CPU figures. */
+  warmupS: number;
+  /** The measured part. */
   durationS: number;
   contacts: number;
   /** How long to wait, after the last POST was answered, for the missing replies. */
@@ -49,7 +56,8 @@ export interface E2eNumbers {
 const DUPLICATE_GRACE_MS = 1_000;
 
 export async function driveE2e(world: World, load: E2eLoad): Promise<E2eNumbers> {
-  const total = Math.round(load.rate * load.durationS);
+  const warmup = Math.round(load.rate * load.warmupS);
+  const total = warmup + Math.round(load.rate * load.durationS);
   const sentAt = new Float64Array(total);
   const replies = new Uint16Array(total);
   const latency = new Samples();
@@ -72,19 +80,20 @@ export async function driveE2e(world: World, load: E2eLoad): Promise<E2eNumbers>
     replies[seq] = before + 1;
     if (before === 0) {
       replied++;
-      latency.add(performance.now() - sentAt[seq]!);
+      if (seq >= warmup) latency.add(performance.now() - sentAt[seq]!);
     }
   });
 
   const inbound = createInbound({ appSecret: BENCH_SECRETS.appSecret, ...BUSINESS, contacts: load.contacts });
   // One poster per serve process, messages dealt round-robin: what a balancer in front would do.
   const posters = world.server.urls.map((url) => createPoster(`${url}/webhooks/whatsapp`, 256));
-  const cpu = cpuWindow(world.server);
+  let cpu = warmup === 0 ? cpuWindow(world.server) : null;
   const acked = new Uint8Array(total);
   const outcome = await openLoop({
     rate: load.rate,
-    durationMs: load.durationS * 1000,
+    durationMs: (load.warmupS + load.durationS) * 1000,
     send: async (seq) => {
+      if (seq === warmup && warmup > 0) cpu = cpuWindow(world.server);
       const message = inbound.message(seq);
       sentAt[seq] = performance.now();
       const status = await posters[seq % posters.length]!.post(message.body, message.headers);
@@ -94,7 +103,7 @@ export async function driveE2e(world: World, load: E2eLoad): Promise<E2eNumbers>
   });
   await until(() => replied >= outcome.ok, load.drainS * 1000);
   await new Promise((resolve) => setTimeout(resolve, DUPLICATE_GRACE_MS));
-  const { serverCpuMs, ...usage } = cpu.stop();
+  const { serverCpuMs, ...usage } = cpu!.stop();
   unsubscribe();
   for (const poster of posters) poster.close();
 
@@ -122,7 +131,7 @@ export async function driveE2e(world: World, load: E2eLoad): Promise<E2eNumbers>
     statusPosts,
     statusFailed,
     ...usage,
-    serverCpuMsPerMsg: round(serverCpuMs / Math.max(1, outcome.sent)),
+    serverCpuMsPerMsg: round(serverCpuMs / Math.max(1, outcome.sent - warmup)),
     serverRssMb: world.server.rssMb(),
     held:
       achievedRate >= 0.95 * load.rate &&

@@ -2,7 +2,8 @@
  * Named prepared statements on PGlite, bound and executed in one call into the database. PGlite's
  * `query()` makes six calls into its WebAssembly per query (parse, describe, bind, describe,
  * execute, sync) and parses and plans the text every time: 2.3 ms for the contact upsert, where
- * the same statement prepared once and then bound, executed and synced in one call takes 0.3 ms.
+ * the same statement prepared (and its columns described) once and then bound, executed and
+ * synced in one call takes 0.3 ms.
  * The hot-path statements (`statement.ts`) run this way on the embedded database, as they run as
  * named prepared statements on PostgreSQL. Rows are read with PGlite's own result parser, and
  * messages written with its protocol serializer except the per-call Bind (below).
@@ -15,6 +16,8 @@
 import { parse, protocol, type PGlite } from '@electric-sql/pglite';
 
 const { serialize } = protocol;
+
+type BackendMessage = Awaited<ReturnType<PGlite['execProtocol']>>['messages'][number];
 
 /** Runs the statement `name` (prepared from `text` on first use) and returns its rows. */
 export type RunPrepared = (name: string, text: string, params: readonly unknown[]) => Promise<Record<string, unknown>[]>;
@@ -36,14 +39,21 @@ export function preparedRunners(client: PGlite): PreparedRunners {
 }
 
 function newRunners(client: PGlite): PreparedRunners {
-  const prepared = new Set<string>();
+  /** Each prepared statement's columns (none for a statement that returns no rows). */
+  const columnsOf = new Map<string, BackendMessage[]>();
+  const prepare = async (name: string, text: string) => {
+    const { messages } = await client.execProtocol(
+      Buffer.concat([serialize.parse({ name, text }), serialize.describe({ type: 'S', name }), serialize.sync()]),
+      { syncToFs: false },
+    );
+    const columns = messages.filter((message) => message.name === 'rowDescription');
+    columnsOf.set(name, columns);
+    return columns;
+  };
   const run = async (name: string, text: string, params: readonly unknown[], inTransaction: boolean) => {
-    if (!prepared.has(name)) {
-      await client.execProtocol(Buffer.concat([serialize.parse({ name, text }), serialize.sync()]), { syncToFs: false });
-      prepared.add(name);
-    }
+    const columns = columnsOf.get(name) ?? (await prepare(name, text));
     const { messages } = await client.execProtocol(runMessage(name, params.map(toText)), { syncToFs: !inTransaction });
-    return parse.parseResults(messages, client.parsers)[0]?.rows ?? [];
+    return parse.parseResults([...columns, ...messages], client.parsers)[0]?.rows ?? [];
   };
   return {
     root: (name, text, params) =>
@@ -68,8 +78,11 @@ function arrayElement(value: unknown): string {
   return text === null ? 'NULL' : `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
-/** What follows every Bind: describe the portal's columns, run it, end the cycle. */
-const AFTER_BIND = Buffer.concat([serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]);
+/**
+ * What follows every Bind: run it, end the cycle. The columns are not described again: the
+ * statement's were read once when it was prepared, and its rows are parsed with them.
+ */
+const AFTER_BIND = Buffer.concat([serialize.execute({}), serialize.sync()]);
 
 /**
  * Bind (the unnamed portal of statement `name`, every parameter and result column as text), then

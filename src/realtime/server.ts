@@ -66,6 +66,11 @@ export function createRealtimeServer(deps: RealtimeServerDeps): RealtimeServer {
     ...(deps.fanOut && { adapter: deps.fanOut.adapter }),
   });
   let closed = false;
+  /**
+   * Whether a room may have listeners. Without a fan-out every listener is in this process, and
+   * socket.io encodes a packet before it looks for sockets: a room nobody joined is skipped.
+   */
+  const listened = (room: string) => deps.fanOut !== undefined || io.of('/').adapter.rooms.has(room);
 
   io.use((socket, next) => {
     const token: unknown = (socket.handshake.auth as Record<string, unknown> | undefined)?.token;
@@ -97,15 +102,19 @@ export function createRealtimeServer(deps: RealtimeServerDeps): RealtimeServer {
     publish(events) {
       if (closed) return;
       for (const event of events) {
-        if (event.contactId) io.to(conversationRoom(event.contactId)).emit(event.type, wirePayload(event));
-        io.to(userRoom(event.userId)).emit(INBOX_EVENT, inboxEvent(event));
+        const conversation = event.contactId ? conversationRoom(event.contactId) : null;
+        if (conversation && listened(conversation)) io.to(conversation).emit(event.type, wirePayload(event));
+        const user = userRoom(event.userId);
+        if (listened(user)) io.to(user).emit(INBOX_EVENT, inboxEvent(event));
       }
     },
     typing(userId, contactId, active) {
       if (closed) return;
       const type = active ? EVENT_TYPES.typingStart : EVENT_TYPES.typingStop;
-      io.to(conversationRoom(contactId)).emit(type, { contactId });
-      io.to(userRoom(userId)).emit(INBOX_EVENT, { type, payload: { contactId } });
+      const conversation = conversationRoom(contactId);
+      if (listened(conversation)) io.to(conversation).emit(type, { contactId });
+      const user = userRoom(userId);
+      if (listened(user)) io.to(user).emit(INBOX_EVENT, { type, payload: { contactId } });
     },
     // Not io.close(): that would also close the HTTP server under fastify, which must first
     // answer in-flight and keep-alive requests as it shuts down.

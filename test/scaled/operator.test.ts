@@ -22,7 +22,8 @@ describe.skipIf(!scaledModeAvailable)('operator replies in scaled mode', () => {
     const { apiKey } = await world.tenant(serves[0]!.url, { trigger: 'default', definition: questionFlow });
 
     const phone = '15558200001';
-    await simulator.userSends(PHONE_NUMBER_ID, phone, { type: 'text', body: 'hello' });
+    // Stored (200) before anything else: a webhook that was refused is not redelivered here.
+    expect((await simulator.userSends(PHONE_NUMBER_ID, phone, { type: 'text', body: 'hello' })).status).toBe(200);
     await eventually(() => simulator.sent.some((m) => m.to === phone), 20_000);
     const contacts = await api<{ contacts: Array<{ id: string; phone: string }> }>('GET', '/api/v1/contacts', undefined, apiKey);
     const contactId = contacts.body.contacts.find((c) => c.phone === phone)!.id;
