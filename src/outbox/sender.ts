@@ -89,7 +89,7 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
     clearTimeout(timers.get(contactId));
     const timer = setTimeout(() => {
       timers.delete(contactId);
-      void runner.schedule(contactId);
+      runner.nudge(contactId);
     }, delayMs);
     timer.unref();
     timers.set(contactId, timer);
@@ -211,10 +211,10 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
 
   return {
     schedule(contactIds) {
-      for (const contactId of contactIds) void runner.schedule(contactId);
+      for (const contactId of contactIds) runner.nudge(contactId);
     },
     async resume(userId) {
-      for (const contactId of await contactsWithQueuedMessages(deps.db, userId)) void runner.schedule(contactId);
+      for (const contactId of await contactsWithQueuedMessages(deps.db, userId)) runner.nudge(contactId);
     },
     idle: () => runner.idle(),
     async close() {

@@ -12,7 +12,7 @@ export function createInProcessQueue(options: InProcessQueueOptions): WorkQueue 
   const early: string[] = [];
   const timers = new Set<NodeJS.Timeout>();
   const notifyOne = (key: string) => {
-    if (runner) void runner.schedule(key);
+    if (runner) runner.nudge(key);
     else early.push(key);
   };
   return {
@@ -29,7 +29,7 @@ export function createInProcessQueue(options: InProcessQueueOptions): WorkQueue 
     },
     consume(handler) {
       runner = createKeyedRunner(handler, options);
-      for (const key of early.splice(0)) void runner.schedule(key);
+      for (const key of early.splice(0)) runner.nudge(key);
     },
     async close() {
       for (const timer of timers) clearTimeout(timer);
