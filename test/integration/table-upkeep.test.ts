@@ -1,7 +1,8 @@
 /**
  * The embedded database's upkeep (it has no autovacuum), on a real PGlite with the migrations
  * applied: a statement planned while its tables were empty keeps a sequential-scan plan for as
- * long as the process lives, until upkeep analyzes the tables; dead rows are vacuumed away.
+ * long as the process lives, until upkeep analyzes the tables; dead rows are vacuumed away; and
+ * a running service does this by itself.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,9 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { readTableCounts } from '../../src/db/repositories/table-stats.js';
 import { upkeepOnce, type Upkeep } from '../../src/maintenance/table-upkeep.js';
+import { echoFlow } from '../fixtures/flows.js';
+import { eventually, queryCount, startHarness } from '../support/harness.js';
+import { textWebhook, wamid } from '../support/webhooks.js';
 
 let dataDir: string;
 let database: Database;
@@ -65,3 +69,20 @@ it('vacuums a table once a fifth of it is dead rows', async () => {
   expect(after.dead).toBe(0);
   expect(after.live).toBe(60000);
 });
+
+it('runs by itself in a service on the embedded database', async () => {
+  const h = await startHarness();
+  try {
+    const { apiKey } = await h.createUser();
+    await h.createFlow(apiKey, { trigger: 'default', definition: echoFlow('ok') });
+    // 60 messages: past the 50-row threshold of the inbox table, so it is due for an analyze.
+    const items = Array.from({ length: 60 }, (_, i) => ({ from: `1555777${String(i).padStart(4, '0')}`, wamid: wamid('upkeep'), body: 'hi' }));
+    expect((await h.simulator.postWebhook(textWebhook(items))).status).toBe(200);
+    await eventually(
+      async () => (await queryCount(h, sql`select count(*)::int as n from pg_stat_user_tables where relname = 'inbound_events' and last_analyze is not null`)) === 1,
+      15_000,
+    );
+  } finally {
+    await h.close();
+  }
+}, 30_000);
