@@ -167,10 +167,15 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
     const reason = describeGraphError(error);
     const code = String(error.code ?? error.httpStatus ?? 'network');
     if (isTokenError(error)) {
-      deps.metrics.sends.inc({ result: 'paused', code });
-      await markTokenExpired(deps.db, tenant.id, new Date(deps.now()));
+      const paused = await markTokenExpired(deps.db, tenant.id, tenant.sealedAccessToken, new Date(deps.now()));
       await deferOutbox(deps.db, item.outboxId, item.attempts, new Date(deps.now()), reason);
       deps.tenants.invalidate();
+      if (!paused) {
+        // The token was replaced while this send was in flight: send again with the new one.
+        deps.metrics.sends.inc({ result: 'retry', code });
+        return true;
+      }
+      deps.metrics.sends.inc({ result: 'paused', code });
       deps.log.error({ userId: tenant.id, code: error.code }, 'access token expired or invalid: sends paused until it is replaced');
       deps.onTokenExpired(tenant.id);
       return false;

@@ -11,6 +11,8 @@ export interface Tenant {
   id: string;
   phoneNumberId: string;
   accessToken: string;
+  /** The token as stored (sealed): tells which token a send used, once it may have been replaced. */
+  sealedAccessToken: string;
   appSecret: string | null;
   tokenExpiredAt: Date | null;
   /** Send throughput of this number; null uses the configured default. */
@@ -42,6 +44,7 @@ export function createTenantDirectory(db: Db, box: SecretBox, ttlMs = 10_000): T
       id: row.id,
       phoneNumberId: row.metaPhoneNumberId,
       accessToken: box.open(row.metaAccessToken),
+      sealedAccessToken: row.metaAccessToken,
       appSecret: row.appSecret ? box.open(row.appSecret) : null,
       tokenExpiredAt: row.tokenExpiredAt,
       messagesPerSecond: row.messagesPerSecond,

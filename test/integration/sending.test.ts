@@ -89,4 +89,26 @@ describe('send errors', () => {
     h.simulator.addPhoneNumber(PHONE_NUMBER_ID, { accessToken: ACCESS_TOKEN });
     await h.api('PATCH', '/api/v1/me', { metaAccessToken: ACCESS_TOKEN }, apiKey);
   });
+
+  it('does not pause the new token when a send made with the old one fails after the change', async () => {
+    h.simulator.addPhoneNumber(PHONE_NUMBER_ID, { accessToken: 'EAAG-next-token' });
+    h.simulator.setFaults({ latencyMs: 1_500 });
+    try {
+      const phone = '15556660004';
+      await h.simulator.userSends(PHONE_NUMBER_ID, phone, { type: 'text', body: 'menu' });
+      // Claimed by the sender: the send with the old token is on its way, held by the simulator.
+      await eventually(async () => (await queryRows(h, sql`select 1 from outbox o join "Contact" c on c.id = o.contact_id where c.phone = ${phone} and o.lease_owner is not null`)).length > 0);
+      const patched = await h.api<{ tokenExpired: boolean }>('PATCH', '/api/v1/me', { metaAccessToken: 'EAAG-next-token' }, apiKey);
+      expect(patched.status).toBe(200);
+      h.simulator.setFaults({});
+      // Its 190 arrives after the new token was saved: the message goes again, with the new token.
+      await eventually(() => sentTo(phone).length === 2, 10_000);
+      const me = await h.api<{ tokenExpired: boolean }>('GET', '/api/v1/me', undefined, apiKey);
+      expect(me.body.tokenExpired).toBe(false);
+    } finally {
+      h.simulator.setFaults({});
+      h.simulator.addPhoneNumber(PHONE_NUMBER_ID, { accessToken: ACCESS_TOKEN });
+      await h.api('PATCH', '/api/v1/me', { metaAccessToken: ACCESS_TOKEN }, apiKey);
+    }
+  });
 });

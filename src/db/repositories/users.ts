@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { newId } from '../ids.js';
 import { apiKeys, users } from '../schema.js';
@@ -79,6 +79,16 @@ export async function updateUser(db: Db, id: string, changes: UserChanges): Prom
   return row;
 }
 
-export async function markTokenExpired(db: Db, id: string, at: Date): Promise<void> {
-  await db.update(users).set({ tokenExpiredAt: at, updatedAt: at }).where(eq(users.id, id));
+/**
+ * Marks the user's token expired, if it is still the one that failed (`sealedToken`, as stored):
+ * a send that was in flight with the old token when a new one was saved must not pause the new
+ * one. Returns whether it did.
+ */
+export async function markTokenExpired(db: Db, id: string, sealedToken: string, at: Date): Promise<boolean> {
+  const marked = await db
+    .update(users)
+    .set({ tokenExpiredAt: at, updatedAt: at })
+    .where(and(eq(users.id, id), eq(users.metaAccessToken, sealedToken)))
+    .returning({ id: users.id });
+  return marked.length > 0;
 }
