@@ -140,7 +140,9 @@ export async function createWaflow(config: Config, options: WaflowOptions = {}):
               box,
               onUserChanged: (userId, change) => {
                 tenants.invalidate();
-                if (change.tokenReplaced) void worker?.sender.resume(userId);
+                if (change.tokenReplaced) {
+                  worker?.sender.resume(userId).catch((error: unknown) => log.warn({ err: error, userId }, 'resuming sends after a token change failed; the sweep will send'));
+                }
               },
             },
             console: {
@@ -170,7 +172,9 @@ export async function createWaflow(config: Config, options: WaflowOptions = {}):
       publisher,
       metrics,
       onTokenExpired: () => {},
-      onEarlyStatuses: () => void notify([STATUS_QUEUE_KEY]),
+      onEarlyStatuses: () => {
+        notify([STATUS_QUEUE_KEY]).catch((error: unknown) => log.warn({ err: error }, 'status notification lost; the sweep will apply them'));
+      },
     });
     const safeHttp = createSafeHttp({ ...config.flowHttp, userAgent: 'waflow' });
     const httpRunner = createHttpRunner({
