@@ -23,3 +23,8 @@ export async function countByState(h: Harness): Promise<Record<string, number>> 
   const rows = await queryRows<{ state: string; n: number }>(h, sql`select state, count(*)::int as n from inbound_events group by state`);
   return Object.fromEntries(rows.map((row) => [row.state, Number(row.n)]));
 }
+
+/** Events set aside as failed, with why and the start of what they held: a failure names its input. */
+export function failedEvents(h: Harness): Promise<Array<{ kind: string; reason: string | null; payload: string }>> {
+  return queryRows(h, sql`select kind, reason, left(payload::text, 500) as payload from inbound_events where state = 'failed' order by id`);
+}
