@@ -187,11 +187,16 @@ function phoneNumberIdOf(value: unknown): string | null {
 }
 
 const UNIX_SECONDS = /^\d{1,12}$/;
+/**
+ * The same bound for numbers: 12 digits of seconds (the year 33658). A larger one is no date a
+ * Date can hold (past 8.64e15 ms it is invalid), and storing its message would fail every time.
+ */
+const MAX_UNIX_SECONDS = 999_999_999_999;
 
 /** Unix seconds (a digit string, or a number) to epoch ms; anything else → `fallback`. */
 function toMillis(timestamp: unknown, fallback: number): number {
   if (typeof timestamp === 'string' && UNIX_SECONDS.test(timestamp)) return Number(timestamp) * 1000;
-  if (typeof timestamp === 'number' && Number.isSafeInteger(timestamp) && timestamp >= 0) return timestamp * 1000;
+  if (typeof timestamp === 'number' && Number.isSafeInteger(timestamp) && timestamp >= 0 && timestamp <= MAX_UNIX_SECONDS) return timestamp * 1000;
   return fallback;
 }
 

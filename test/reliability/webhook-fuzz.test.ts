@@ -194,6 +194,7 @@ describe('signed garbage is stored or refused with a clear 400, never a 5xx', ()
     ['an incompressible 10 kB status id', (from) => entryOf(messagesChange({ statuses: [{ id: noise(3, 10_000), status: 'read', timestamp: '1', recipient_id: from }] })), 200],
     ['an incompressible 10 kB phone number id', (from) => entryOf(messagesChange({ messages: [textMessage(from, 'hi')] }, noise(4, 10_000))), 200],
     ['phone number ids that are not numbers', (from) => entryOf(messagesChange({ messages: [textMessage(from, 'a')] }, 'outbox:x'), messagesChange({ messages: [textMessage(from, 'b')] }, '1|2')), 200],
+    ['a numeric timestamp past the last date JavaScript can hold', (from) => entryOf(messagesChange({ messages: [{ ...textMessage(from, 'hi'), timestamp: 9_000_000_000_000 }] })), 200],
     ['100 000 levels of nesting', () => DEEP, 400],
   ])('regression: %s', async (_name, part, status) => {
     const { body, wamid } = mixedBatch(part(nextSender()));
