@@ -22,11 +22,18 @@ const variableName = z
 const text = z.string();
 const choiceId = z.string().min(1, 'must not be empty');
 
+/**
+ * The longest a flow may wait (a delay, a reply's timeout): a year. Without a bound a timer could
+ * land past the last date a Date holds, and every message reaching the node would fail.
+ */
+export const WAIT_MAX_SECONDS = 366 * 24 * 60 * 60;
+const waitSeconds = z.number().positive().max(WAIT_MAX_SECONDS, 'must be at most a year (31,622,400 seconds)');
+
 /** Options shared by every node that waits for the user's reply. */
 const waitingOptions = {
   invalidText: text.optional().meta({ description: 'Sent when the reply is not acceptable (re-prompt).' }),
   maxRetries: z.int().min(0).optional().meta({ description: 'Re-prompts before leaving by `invalid` (default 2).' }),
-  timeoutSeconds: z.number().positive().optional().meta({ description: 'Leave by `timeout` after this long without a reply.' }),
+  timeoutSeconds: waitSeconds.optional().meta({ description: 'Leave by `timeout` after this long without a reply.' }),
 };
 
 const interactiveFrame = {
@@ -148,7 +155,7 @@ export const ConditionDataSchema = z.object({
 
 export const SetVariableDataSchema = z.object({ variable: variableName, value: text });
 
-export const DelayDataSchema = z.object({ seconds: z.number().positive() });
+export const DelayDataSchema = z.object({ seconds: waitSeconds });
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NODE_TYPES, parseDefinition } from '../../../src/flows/definition.js';
+import { NODE_TYPES, WAIT_MAX_SECONDS, parseDefinition } from '../../../src/flows/definition.js';
 import { checkDefinition } from '../../../src/flows/check.js';
 import { edgeHandle } from '../../../src/flows/graph.js';
 import { flowJsonSchema } from '../../../src/flows/json-schema.js';
@@ -62,6 +62,23 @@ describe('parseDefinition', () => {
       { nodeId: 'c1', path: 'nodes[6].data.rules[0].right', message: expect.any(String) },
       { path: 'nodes[7].id', message: expect.any(String) },
       { path: 'edges[0].target', message: 'Invalid input: expected string, received undefined' },
+    ]);
+  });
+
+  it('refuses waits longer than a year, where a timer could fall past the last date a Date holds', () => {
+    const parsed = parseDefinition({
+      nodes: [
+        { id: 'd1', type: 'delay', data: { seconds: 1e13 } },
+        { id: 'q1', type: 'question', data: { text: 'Q', variable: 'name', timeoutSeconds: WAIT_MAX_SECONDS + 1 } },
+        { id: 'd2', type: 'delay', data: { seconds: WAIT_MAX_SECONDS } },
+      ],
+      edges: [],
+    });
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    expect(parsed.issues).toEqual([
+      { nodeId: 'd1', path: 'nodes[0].data.seconds', message: 'must be at most a year (31,622,400 seconds)' },
+      { nodeId: 'q1', path: 'nodes[1].data.timeoutSeconds', message: 'must be at most a year (31,622,400 seconds)' },
     ]);
   });
 
