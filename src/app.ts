@@ -86,6 +86,8 @@ export async function createWaflow(config: Config, options: WaflowOptions = {}):
     queuedMessages: () => countOutbox(db),
   });
 
+  /** Logs a failed notification or resume: the periodic sweep finds the work it was about. */
+  const leftToSweep = (what: string) => (error: unknown) => log.warn({ err: error }, `${what} failed; the sweep will pick the work up`);
   const onQueueError = (key: string, error: unknown) => log.error({ err: error, conversation: key }, 'conversation run failed');
   const queue: WorkQueue = config.redisUrl
     ? createBullQueue({ redisUrl: config.redisUrl, prefix: config.redisPrefix, concurrency: config.concurrency, onError: onQueueError, log })
@@ -109,7 +111,7 @@ export async function createWaflow(config: Config, options: WaflowOptions = {}):
   /** Messages queued outside a worker (an operator's reply) are sent here or by a worker process. */
   const sendSoon = (contactIds: Iterable<string>) => {
     if (worker) worker.sender.schedule(contactIds);
-    else notify([...contactIds].map(outboxKey)).catch((error: unknown) => log.warn({ err: error }, 'outbox notification lost; the sweep will send'));
+    else notify([...contactIds].map(outboxKey)).catch(leftToSweep('outbox notification'));
   };
   const http = buildHttpApp({
     log,
@@ -128,7 +130,7 @@ export async function createWaflow(config: Config, options: WaflowOptions = {}):
                 tenants,
                 writer: createInboxWriter(database.inboxDb),
                 queue,
-                onNotifyError: (error) => log.warn({ err: error }, 'queue notification failed; the inbox sweep will pick the work up'),
+                onNotifyError: leftToSweep('queue notification'),
               }),
               verifyToken: secrets.verifyToken,
               bodyLimit: config.webhookBodyLimit,
@@ -140,9 +142,7 @@ export async function createWaflow(config: Config, options: WaflowOptions = {}):
               box,
               onUserChanged: (userId, change) => {
                 tenants.invalidate();
-                if (change.tokenReplaced) {
-                  worker?.sender.resume(userId).catch((error: unknown) => log.warn({ err: error, userId }, 'resuming sends after a token change failed; the sweep will send'));
-                }
+                if (change.tokenReplaced) worker?.sender.resume(userId).catch(leftToSweep('resuming sends after a token change'));
               },
             },
             console: {
@@ -173,7 +173,7 @@ export async function createWaflow(config: Config, options: WaflowOptions = {}):
       metrics,
       onTokenExpired: () => {},
       onEarlyStatuses: () => {
-        notify([STATUS_QUEUE_KEY]).catch((error: unknown) => log.warn({ err: error }, 'status notification lost; the sweep will apply them'));
+        notify([STATUS_QUEUE_KEY]).catch(leftToSweep('status notification'));
       },
     });
     const safeHttp = createSafeHttp({ ...config.flowHttp, userAgent: 'waflow' });

@@ -87,13 +87,13 @@ export async function driveE2e(world: World, load: E2eLoad): Promise<E2eNumbers>
   const inbound = createInbound({ appSecret: BENCH_SECRETS.appSecret, ...BUSINESS, contacts: load.contacts });
   // One poster per serve process, messages dealt round-robin: what a balancer in front would do.
   const posters = world.server.urls.map((url) => createPoster(`${url}/webhooks/whatsapp`, 256));
-  let cpu = warmup === 0 ? cpuWindow(world.server) : null;
+  let cpu: ReturnType<typeof cpuWindow> | null = null;
   const acked = new Uint8Array(total);
   const outcome = await openLoop({
     rate: load.rate,
     durationMs: (load.warmupS + load.durationS) * 1000,
     send: async (seq) => {
-      if (seq === warmup && warmup > 0) cpu = cpuWindow(world.server);
+      if (seq === warmup) cpu = cpuWindow(world.server);
       const message = inbound.message(seq);
       sentAt[seq] = performance.now();
       const status = await posters[seq % posters.length]!.post(message.body, message.headers);

@@ -27,7 +27,7 @@ const choiceId = z.string().min(1, 'must not be empty');
  * land past the last date a Date holds, and every message reaching the node would fail.
  */
 export const WAIT_MAX_SECONDS = 366 * 24 * 60 * 60;
-const waitSeconds = z.number().positive().max(WAIT_MAX_SECONDS, 'must be at most a year (31,622,400 seconds)');
+const waitSeconds = z.number().positive().max(WAIT_MAX_SECONDS, `must be at most a year (${WAIT_MAX_SECONDS.toLocaleString('en-US')} seconds)`);
 
 /** Options shared by every node that waits for the user's reply. */
 const waitingOptions = {

@@ -168,14 +168,14 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
     const code = String(error.code ?? error.httpStatus ?? 'network');
     if (isTokenError(error)) {
       const paused = await markTokenExpired(deps.db, tenant.id, tenant.sealedAccessToken, new Date(deps.now()));
-      await deferOutbox(deps.db, item.outboxId, item.attempts, new Date(deps.now()), reason);
       deps.tenants.invalidate();
       if (!paused) {
-        // The token was replaced while this send was in flight: send again with the new one.
+        // The token was replaced while this send was in flight: send again (the lease is still ours).
         deps.metrics.sends.inc({ result: 'retry', code });
         return true;
       }
       deps.metrics.sends.inc({ result: 'paused', code });
+      await deferOutbox(deps.db, item.outboxId, item.attempts, new Date(deps.now()), reason);
       deps.log.error({ userId: tenant.id, code: error.code }, 'access token expired or invalid: sends paused until it is replaced');
       deps.onTokenExpired(tenant.id);
       return false;

@@ -196,7 +196,7 @@ const MAX_UNIX_SECONDS = 999_999_999_999;
 /** Unix seconds (a digit string, or a number) to epoch ms; anything else → `fallback`. */
 function toMillis(timestamp: unknown, fallback: number): number {
   if (typeof timestamp === 'string' && UNIX_SECONDS.test(timestamp)) return Number(timestamp) * 1000;
-  if (typeof timestamp === 'number' && Number.isSafeInteger(timestamp) && timestamp >= 0 && timestamp <= MAX_UNIX_SECONDS) return timestamp * 1000;
+  if (typeof timestamp === 'number' && Number.isInteger(timestamp) && timestamp >= 0 && timestamp <= MAX_UNIX_SECONDS) return timestamp * 1000;
   return fallback;
 }
 

@@ -4,29 +4,24 @@
  * long as the process lives, until upkeep analyzes the tables; dead rows are vacuumed away; and
  * a running service does this by itself.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../src/db/client.js';
+import type { Database } from '../../src/db/client.js';
 import { readTableCounts } from '../../src/db/repositories/table-stats.js';
 import { upkeepOnce, type Upkeep } from '../../src/maintenance/table-upkeep.js';
 import { echoFlow } from '../fixtures/flows.js';
 import { eventually, queryCount, startHarness } from '../support/harness.js';
+import { openTempDatabase, type TempDatabase } from '../support/temp-database.js';
 import { textWebhook, wamid } from '../support/webhooks.js';
 
-let dataDir: string;
+let temp: TempDatabase;
 let database: Database;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'waflow-upkeep-'));
-  database = await openDatabase({ kind: 'embedded', dataDir });
+  temp = await openTempDatabase('upkeep');
+  ({ database } = temp);
 });
-afterAll(async () => {
-  await database.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => temp.remove());
 
 const run = (text: string) => database.db.execute(sql.raw(text)) as unknown as Promise<{ rows: Array<Record<string, unknown>> }>;
 

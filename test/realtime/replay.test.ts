@@ -3,26 +3,21 @@
  * when more was missed, and the short stretch before the client's last sequence number repeated
  * (an event can be published after one with a higher number).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../src/db/client.js';
+import type { Database } from '../../src/db/client.js';
 import { recordEvents } from '../../src/db/repositories/events.js';
 import { EVENT_TYPES, type NewRealtimeEvent } from '../../src/realtime/events.js';
 import { REPLAY_PAGE, replayEvents } from '../../src/realtime/replay.js';
+import { openTempDatabase, type TempDatabase } from '../support/temp-database.js';
 
-let dataDir: string;
+let temp: TempDatabase;
 let database: Database;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'waflow-replay-'));
-  database = await openDatabase({ kind: 'embedded', dataDir });
+  temp = await openTempDatabase('replay');
+  ({ database } = temp);
 });
-afterAll(async () => {
-  await database.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => temp.remove());
 
 const event = (userId: string, n: number): NewRealtimeEvent => ({
   userId,
