@@ -11,6 +11,7 @@ import { openDatabase, type Database } from '../../src/db/client.js';
 import { upsertContact } from '../../src/db/repositories/contacts.js';
 import { insertInboundEvents, nextPendingEvents } from '../../src/db/repositories/inbox.js';
 import { insertMessages } from '../../src/db/repositories/messages.js';
+import { rematchStatuses } from '../../src/db/repositories/statuses.js';
 import { startSession } from '../../src/db/repositories/sessions.js';
 import { contacts, flows, inboundEvents, messages, outbox, sessions, users } from '../../src/db/schema.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../support/services.js';
@@ -114,5 +115,23 @@ describe.each(targets)('hot-path statements on $name', ({ name, available }) => 
     expect(pending).toEqual(stored);
     expect(pending.map((row) => row.dedupeKey)).toEqual([...keys, `${name}-k4`]);
     expect(pending[0]).toMatchObject({ occurredAt: at, payload: { body: AWKWARD }, reason: null, processedAt: null });
+  });
+
+  it.skipIf(!available)('rematches an unmatched status only with a message of the number it came for', async () => {
+    const { db } = database;
+    const contact = await contactOf('4921');
+    await insertMessages(db, [{ contactId: contact.id, userId: 'u1', direction: 'outbound', waMessageId: `${name}-known`, content: '', status: 'Sent' }]);
+    const unmatched = (key: string, phoneNumberId: string) => ({
+      dedupeKey: `${name}-${key}`, kind: 'status', phoneNumberId, contactKey: '4921', wamid: `${name}-known`, occurredAt: new Date(), payload: {}, state: 'unmatched',
+    });
+    // The status batch sets a status naming another number's message aside as unmatched: were it
+    // rematched, the two would hand it back and forth without end.
+    await insertInboundEvents(db, [unmatched('other-number', '999'), unmatched('own-number', '100')]);
+    expect(await rematchStatuses(db, new Date(0))).toBe(1);
+    const states = await db.select({ key: inboundEvents.dedupeKey, state: inboundEvents.state }).from(inboundEvents).where(eq(inboundEvents.contactKey, '4921')).orderBy(asc(inboundEvents.id));
+    expect(states).toEqual([
+      { key: `${name}-other-number`, state: 'unmatched' },
+      { key: `${name}-own-number`, state: 'pending' },
+    ]);
   });
 });

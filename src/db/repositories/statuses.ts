@@ -114,13 +114,18 @@ export async function writeStatusBatch(db: Db, updates: readonly StatusUpdate[],
  * Statuses left `unmatched` whose message has its wamid by now go back to pending. This closes
  * the race between a status batch and the sender recording the wamid without locks: whichever
  * commits last, the next batch (or the sweep) finds the pair. Only recent ones are looked at:
- * statuses of messages sent by other apps on the same number stay unmatched for good.
+ * statuses of messages sent by other apps on the same number stay unmatched for good, and so do
+ * statuses naming a message of another number: a batch would set them aside again, and the two
+ * would pass them back and forth for ever.
  */
 const rematch = statement<{ id: number | string }>(
   'status_rematch',
   `update inbound_events e set state = 'pending', reason = null
    where e.state = 'unmatched' and e.received_at > $1
-     and exists (select 1 from "Message" m where m."waMessageId" = e.wamid)
+     and exists (
+       select 1 from "Message" m join "User" u on u.id = m."userId"
+       where m."waMessageId" = e.wamid and u."metaPhoneNumberId" = e.phone_number_id
+     )
    returning e.id`,
 );
 
