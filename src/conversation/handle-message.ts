@@ -3,7 +3,7 @@
  * session, the inbound Message row, and one engine step with everything it asks for.
  */
 import type { Db } from '../db/client.js';
-import { findContactByWaUserId, upsertContact, type ContactRow } from '../db/repositories/contacts.js';
+import { upsertContact, type ContactRow } from '../db/repositories/contacts.js';
 import type { MessageRow } from '../db/repositories/messages.js';
 import type { LiveSession } from '../db/repositories/sessions.js';
 import { LIVE_SESSION_STATUSES } from '../engine/types.js';
@@ -74,13 +74,8 @@ export async function handleMessage(
   return { reason, contact, inbound, outbound, sessionChanges, http, steps };
 }
 
-/**
- * The contact, with its live session. Username-only users (no phone) are found by BSUID, so their
- * contact stays the same.
- */
+/** The contact, with its live session; a contact holding the BSUID is found by it (`upsertContact`). */
 async function resolveContact(tx: Db, userId: string, profile: InboundProfile, at: Date): Promise<{ contact: ContactRow; live: LiveSession | undefined }> {
-  const known =
-    profile.phone === null && profile.userId !== null ? await findContactByWaUserId(tx, userId, profile.userId) : undefined;
-  const phone = profile.phone ?? known?.phone ?? profile.userId ?? '';
+  const phone = profile.phone ?? profile.userId ?? '';
   return upsertContact(tx, userId, { phone, waUserId: profile.userId, name: profile.name }, at, LIVE_SESSION_STATUSES);
 }

@@ -83,4 +83,16 @@ describe('inbound message types', () => {
     );
     expect(rows).toEqual([{ phone, waUserId: userId, name: 'New Name' }]);
   });
+
+  it('keeps a username-only user who later shows a phone as one contact, and answers both messages', async () => {
+    const userId = 'US.55510020030040050060';
+    const phone = '15557776666';
+    const first = await h.simulator.userSends(PHONE_NUMBER_ID, null, { type: 'text', body: 'hi' }, { userId, name: 'Anon' });
+    await eventually(async () => (await queryCount(h, sql`select count(*)::int as n from "Message" where "waMessageId" = ${first.wamid}`)) === 1);
+    const second = await h.simulator.userSends(PHONE_NUMBER_ID, phone, { type: 'text', body: 'now with a phone' }, { userId });
+    await eventually(async () => (await queryCount(h, sql`select count(*)::int as n from "Message" where "waMessageId" = ${second.wamid}`)) === 1);
+    const rows = await queryRows<{ phone: string; waUserId: string | null }>(h, sql`select phone, "waUserId" from "Contact" where phone = ${phone} or "waUserId" = ${userId}`);
+    expect(rows).toEqual([{ phone: userId, waUserId: userId }]);
+    expect(await queryCount(h, sql`select count(*)::int as n from inbound_events where state = 'failed'`)).toBe(0);
+  });
 });

@@ -19,7 +19,8 @@ const readContact = rowReader(contacts, contactColumns);
 const upsert = statement(
   'contact_upsert',
   `with contact as (
-     insert into "Contact" ("id", "userId", "phone", "waUserId", "name", "lastInboundAt") values ($1, $2, $3, $4, $5, $6)
+     insert into "Contact" ("id", "userId", "phone", "waUserId", "name", "lastInboundAt")
+     values ($1, $2, coalesce((select "phone" from "Contact" where "userId" = $2 and "waUserId" = $4), $3), $4, $5, $6)
      on conflict ("userId", "phone") do update set
        "name" = coalesce(excluded."name", "Contact"."name"),
        "waUserId" = coalesce(excluded."waUserId", "Contact"."waUserId"),
@@ -33,7 +34,10 @@ const upsert = statement(
 /**
  * Insert or refresh the contact of an inbound message — a known name is never replaced by a
  * missing one, and the 24-hour window only moves forward — and read its most recently active
- * session among `liveStatuses`, in one statement.
+ * session among `liveStatuses`, in one statement. A contact already holding the BSUID is the
+ * one refreshed, whatever phone the message names: a username-only user who later shows a phone
+ * stays one contact (inserting the phone's row beside it broke the BSUID's unique index, and
+ * every message of that person failed), and a phone-less message finds its contact by BSUID.
  */
 export async function upsertContact(
   db: Db,
@@ -45,15 +49,6 @@ export async function upsertContact(
   const now = new Date().toISOString();
   const [row] = await upsert(db, [newId(), userId, who.phone, who.waUserId, who.name, inboundAt.toISOString(), now, [...liveStatuses]]);
   return { contact: readContact(row!), live: readLiveSession(row!) };
-}
-
-/** A username-only user is found by BSUID first, so a later phone-less message keeps its contact. */
-export async function findContactByWaUserId(db: Db, userId: string, waUserId: string): Promise<ContactRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(contacts)
-    .where(and(eq(contacts.userId, userId), eq(contacts.waUserId, waUserId)));
-  return row;
 }
 
 export async function findContact(db: Db, userId: string, id: string): Promise<ContactRow | undefined> {
