@@ -77,6 +77,12 @@ const LEASED_RECHECK_MS = 1_000;
 export function createOutboxSender(deps: SenderDeps): OutboxSender {
   const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const timers = new Map<string, NodeJS.Timeout>();
+  /**
+   * Sends the Graph API accepted whose outcome could not be stored yet (the database failed
+   * right after), by outbox id: the retry stores the wamid it already has instead of sending the
+   * message again. The lease is still ours, so no other sender takes the row meanwhile.
+   */
+  const acceptedNotRecorded = new Map<number, string>();
   const runner = createKeyedRunner(drain, {
     concurrency: deps.concurrency,
     onError: (contactId, error) => {
@@ -139,17 +145,20 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
 
   /** Returns false when the queue must stop for now (empty, retry later, or token expired). */
   const sendOne = async (tenant: Tenant, item: OutboxItem): Promise<boolean> => {
-    let wamid: string;
-    const stopTimer = deps.metrics.sendSeconds.startTimer();
-    try {
-      ({ wamid } = await deps.graph.send(tenant.phoneNumberId, tenant.accessToken, item.to, item.payload as OutboundMessage));
-    } catch (error) {
-      if (!(error instanceof GraphApiError)) throw error;
-      return onSendError(tenant, item, error);
-    } finally {
-      stopTimer();
+    let wamid = acceptedNotRecorded.get(item.outboxId);
+    if (wamid === undefined) {
+      const stopTimer = deps.metrics.sendSeconds.startTimer();
+      try {
+        ({ wamid } = await deps.graph.send(tenant.phoneNumberId, tenant.accessToken, item.to, item.payload as OutboundMessage));
+      } catch (error) {
+        if (!(error instanceof GraphApiError)) throw error;
+        return onSendError(tenant, item, error);
+      } finally {
+        stopTimer();
+      }
+      deps.metrics.sends.inc({ result: 'sent', code: '' });
+      acceptedNotRecorded.set(item.outboxId, wamid);
     }
-    deps.metrics.sends.inc({ result: 'sent', code: '' });
     const { event, earlyStatuses, more } = await recordSent(deps.db, {
       outboxId: item.outboxId,
       contactId: item.contactId,
@@ -158,6 +167,7 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
       at: new Date(deps.now()),
       event: messageStatus({ id: item.messageId, waMessageId: wamid, status: 'Sent', error: null, userId: tenant.id, contactId: item.contactId }),
     });
+    acceptedNotRecorded.delete(item.outboxId);
     if (event) deps.publisher.publish([event]);
     if (earlyStatuses > 0) deps.onEarlyStatuses();
     return more;

@@ -111,4 +111,33 @@ describe('send errors', () => {
       await h.api('PATCH', '/api/v1/me', { metaAccessToken: ACCESS_TOKEN }, apiKey);
     }
   });
+
+  it('sends once when storing an accepted send fails: the retry stores the wamid it already has', async () => {
+    // The database refuses the first write of a wamid (a sequence counts: it is not rolled back).
+    const exec = (query: ReturnType<typeof sql>) => queryRows(h, query);
+    await exec(sql`create sequence record_failures`);
+    await exec(sql.raw(`create function fail_first_record() returns trigger language plpgsql as $$
+      begin
+        if nextval('record_failures') = 1 then raise exception 'injected: database unavailable'; end if;
+        return new;
+      end $$`));
+    await exec(sql.raw(`create trigger fail_first_record before update on "Message" for each row
+      when (new."waMessageId" is distinct from old."waMessageId") execute function fail_first_record()`));
+    try {
+      const phone = '15556660005';
+      await h.simulator.userSends(PHONE_NUMBER_ID, phone, { type: 'text', body: 'menu' });
+      const rows = await eventually(async () => {
+        const current = await outboundOf(phone);
+        return current.length === 2 && current.every((row) => row.waMessageId) ? current : null;
+      }, 15_000);
+      expect(sentTo(phone)).toHaveLength(2);
+      expect(new Set(rows.map((row) => row.waMessageId))).toEqual(new Set(sentTo(phone).map((message) => message.wamid)));
+      const [failures] = await queryRows<{ n: number | string }>(h, sql`select last_value as n from record_failures`);
+      expect(Number(failures!.n)).toBeGreaterThan(1);
+    } finally {
+      await exec(sql`drop trigger fail_first_record on "Message"`);
+      await exec(sql`drop function fail_first_record()`);
+      await exec(sql`drop sequence record_failures`);
+    }
+  });
 });
