@@ -71,7 +71,7 @@ export interface OutboxSender {
   close(): Promise<void>;
 }
 
-/** While another sender holds a contact's head, look again this often. */
+/** While another sender holds a contact's head, look again this often (it may finish early). */
 const LEASED_RECHECK_MS = 1_000;
 
 export function createOutboxSender(deps: SenderDeps): OutboxSender {
@@ -109,7 +109,12 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
         const now = deps.now();
         const claim = await claimHead(deps.db, contactId, owner, new Date(now), new Date(now + deps.leaseMs));
         if (claim.kind === 'empty') return;
-        if (claim.kind === 'wait') return later(contactId, Math.min(claim.until.getTime() - now, LEASED_RECHECK_MS));
+        if (claim.kind === 'wait') {
+          // A retry waits for its due time; a nudge meanwhile (the sweep, a new reply) must not
+          // turn its backoff into a claim every second.
+          const wait = claim.until.getTime() - now;
+          return later(contactId, claim.leased ? Math.min(wait, LEASED_RECHECK_MS) : wait);
+        }
         const { item } = claim;
         const tenant = await deps.tenants.byId(item.userId);
         if (!tenant) {

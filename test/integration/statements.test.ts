@@ -11,6 +11,7 @@ import { openDatabase, type Database } from '../../src/db/client.js';
 import { upsertContact } from '../../src/db/repositories/contacts.js';
 import { insertInboundEvents, nextPendingEvents } from '../../src/db/repositories/inbox.js';
 import { insertMessages } from '../../src/db/repositories/messages.js';
+import { claimHead, deferOutbox } from '../../src/db/repositories/outbox.js';
 import { rematchStatuses } from '../../src/db/repositories/statuses.js';
 import { startSession } from '../../src/db/repositories/sessions.js';
 import { contacts, flows, inboundEvents, messages, outbox, sessions, users } from '../../src/db/schema.js';
@@ -133,5 +134,21 @@ describe.each(targets)('hot-path statements on $name', ({ name, available }) => 
       { key: `${name}-other-number`, state: 'unmatched' },
       { key: `${name}-own-number`, state: 'pending' },
     ]);
+  });
+
+  it.skipIf(!available)('tells a retry waiting for its due time from a head another sender holds', async () => {
+    const { db } = database;
+    const contact = await contactOf('4922');
+    await insertMessages(db, [{ contactId: contact.id, userId: 'u1', direction: 'outbound', content: 'queued' }]);
+    const now = new Date('2026-03-06T00:00:00.000Z');
+    const [queued] = await db.select({ id: outbox.id }).from(outbox).where(eq(outbox.contactId, contact.id));
+    const due = new Date(now.getTime() + 60_000);
+    await deferOutbox(db, queued!.id, 1, due, 'HTTP 500');
+    expect(await claimHead(db, contact.id, 'me', now, new Date(now.getTime() + 30_000))).toEqual({ kind: 'wait', until: due, leased: false });
+
+    const later = new Date(due.getTime() + 1);
+    const leaseEnd = new Date(later.getTime() + 30_000);
+    expect((await claimHead(db, contact.id, 'other', later, leaseEnd)).kind).toBe('claimed');
+    expect(await claimHead(db, contact.id, 'me', later, new Date(later.getTime() + 30_000))).toEqual({ kind: 'wait', until: leaseEnd, leased: true });
   });
 });

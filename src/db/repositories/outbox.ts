@@ -21,8 +21,11 @@ export interface OutboxItem {
 export type HeadClaim =
   | { kind: 'claimed'; item: OutboxItem }
   | { kind: 'empty' }
-  /** Not due yet, or another sender holds it: look again then. */
-  | { kind: 'wait'; until: Date };
+  /**
+   * Not due yet, or another sender holds it: look again then. A lease can end early (its sender
+   * finishes), a retry's due time cannot: `leased` says which.
+   */
+  | { kind: 'wait'; until: Date; leased: boolean };
 
 const toDate = (value: Date | string): Date => (value instanceof Date ? value : new Date(value));
 
@@ -56,8 +59,9 @@ export async function claimHead(db: Db, contactId: string, owner: string, now: D
     .orderBy(asc(outbox.id))
     .limit(1);
   if (!head) return { kind: 'empty' };
-  const leasedUntil = head.leaseUntil && head.leaseUntil > now ? head.leaseUntil : now;
-  return { kind: 'wait', until: new Date(Math.max(head.nextAttemptAt.getTime(), leasedUntil.getTime(), now.getTime() + 1)) };
+  const leased = head.leaseUntil !== null && head.leaseUntil > now;
+  const leasedUntil = leased ? head.leaseUntil! : now;
+  return { kind: 'wait', until: new Date(Math.max(head.nextAttemptAt.getTime(), leasedUntil.getTime(), now.getTime() + 1)), leased };
 }
 
 export interface SentWrite {
