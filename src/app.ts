@@ -194,9 +194,11 @@ export async function createWaflow(config: Config, options: WaflowOptions = {}):
       definitions: createDefinitionCache(),
       maxNodesPerStep: config.engine.maxNodesPerStep,
       lockConversations: sharedDatabase,
+      leaseHead: (at) => sender.lease(at),
       onCommitted: (committed, events) => {
         publisher.publish(events);
-        if (committed.queued) sender.schedule([committed.contactId]);
+        if (committed.head) sender.handOver(committed.head);
+        else if (committed.queued) sender.schedule([committed.contactId]);
         if (committed.http.length > 0) httpRunner.run(committed.conversation, committed.userId, committed.http);
       },
       retryLater: (key, delayMs) => queue.notifyLater(key, delayMs),

@@ -4,12 +4,12 @@
  */
 import type { Db } from '../db/client.js';
 import { upsertContact, type ContactRow } from '../db/repositories/contacts.js';
-import type { MessageRow } from '../db/repositories/messages.js';
+import type { HeadLease, MessageRow } from '../db/repositories/messages.js';
 import type { LiveSession } from '../db/repositories/sessions.js';
 import { LIVE_SESSION_STATUSES } from '../engine/types.js';
 import type { InboundProfile, MessageRecordData } from '../whatsapp/inbound.js';
 import { advanceSession, type AdvanceDeps, type PendingHttp } from './advance.js';
-import { recordMessages, type Reply } from './outbound.js';
+import { recordMessages, type LeasedHead, type Reply } from './outbound.js';
 import { routeMessage, type SessionChange } from './route-message.js';
 
 export interface MessageOutcome {
@@ -17,6 +17,7 @@ export interface MessageOutcome {
   contact: ContactRow;
   inbound: MessageRow;
   outbound: MessageRow[];
+  head: LeasedHead | null;
   sessionChanges: SessionChange[];
   http: PendingHttp[];
   steps: number;
@@ -33,6 +34,7 @@ export async function handleMessage(
   userId: string,
   data: MessageRecordData,
   now: number,
+  lease: HeadLease | null,
 ): Promise<MessageOutcome> {
   const { contact, live } = await resolveContact(tx, userId, data.profile, new Date(data.timestamp || now));
   const sessionChanges: SessionChange[] = [];
@@ -69,9 +71,10 @@ export async function handleMessage(
     status: 'Delivered',
     sessionId,
   };
-  const { inbound, outbound } = await recordMessages(tx, { userId, contactId: contact.id }, inboundMessage, replies);
+  const recipient = { userId, contactId: contact.id, phone: contact.phone };
+  const { inbound, outbound, head } = await recordMessages(tx, recipient, inboundMessage, replies, lease);
   if (!inbound) throw new DuplicateMessageError(`a Message with wamid ${data.wamid} already exists`);
-  return { reason, contact, inbound, outbound, sessionChanges, http, steps };
+  return { reason, contact, inbound, outbound, head, sessionChanges, http, steps };
 }
 
 /** The contact, with its live session; a contact holding the BSUID is found by it (`upsertContact`). */

@@ -4,12 +4,21 @@
  * change — a reply is never sent without being recorded and never lost once the step commits.
  */
 import type { Db } from '../db/client.js';
-import { insertMessages, type MessageRow, type NewMessage } from '../db/repositories/messages.js';
+import { insertMessagesLeasing, type HeadLease, type MessageRow, type NewMessage } from '../db/repositories/messages.js';
+import type { OutboxItem } from '../db/repositories/outbox.js';
 import { outboundPreview, type OutboundMessage } from '../whatsapp/outbound.js';
 
 export interface Recipient {
   userId: string;
   contactId: string;
+  /** Where the replies go (the contact's phone, or BSUID). */
+  phone: string;
+}
+
+/** The head of a contact's queue, leased as it was queued: the sender sends it without claiming it. */
+export interface LeasedHead {
+  item: OutboxItem;
+  leaseUntil: Date;
 }
 
 export interface Reply {
@@ -21,6 +30,8 @@ export interface Recorded {
   /** Null when a Message with the inbound wamid already existed. */
   inbound: MessageRow | null;
   outbound: MessageRow[];
+  /** Set when `lease` was given and the replies start the contact's queue. */
+  head: LeasedHead | null;
 }
 
 export async function recordMessages(
@@ -28,18 +39,36 @@ export async function recordMessages(
   to: Recipient,
   inbound: Omit<NewMessage, 'userId' | 'contactId'> | null,
   replies: readonly Reply[],
+  lease: HeadLease | null = null,
 ): Promise<Recorded> {
+  const owner = { contactId: to.contactId, userId: to.userId };
   const outgoing: NewMessage[] = replies.map(({ sessionId, content }) => ({
     direction: 'outbound',
     type: content.type,
     content: outboundPreview(content),
     payload: content,
     status: 'Pending',
-    contactId: to.contactId,
-    userId: to.userId,
+    ...owner,
     sessionId,
   }));
-  const rows = await insertMessages(tx, inbound ? [{ ...inbound, ...to }, ...outgoing] : outgoing);
+  const { rows, leased } = await insertMessagesLeasing(tx, inbound ? [{ ...inbound, ...owner }, ...outgoing] : outgoing, lease);
   const outbound = rows.filter((row) => row.direction === 'outbound');
-  return { inbound: rows.find((row) => row.direction === 'inbound') ?? null, outbound };
+  const head =
+    leased && lease
+      ? {
+          item: {
+            outboxId: leased.outboxId,
+            attempts: 0,
+            nextAttemptAt: leased.message.createdAt,
+            messageId: leased.message.id,
+            sessionId: leased.message.sessionId,
+            payload: leased.message.payload,
+            userId: to.userId,
+            contactId: to.contactId,
+            to: to.phone,
+          },
+          leaseUntil: lease.until,
+        }
+      : null;
+  return { inbound: rows.find((row) => row.direction === 'inbound') ?? null, outbound, head };
 }

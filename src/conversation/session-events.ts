@@ -8,9 +8,9 @@ import type { Db } from '../db/client.js';
 import type { NewInboundEvent } from '../db/repositories/inbox.js';
 import { findSessionForUser, type DueTimer } from '../db/repositories/sessions.js';
 import { LIVE_SESSION_STATUSES, type EngineInput, type HttpResult } from '../engine/types.js';
-import type { MessageRow } from '../db/repositories/messages.js';
+import type { HeadLease, MessageRow } from '../db/repositories/messages.js';
 import { advanceSession, type AdvanceDeps, type Advanced, type PendingHttp } from './advance.js';
-import { recordMessages } from './outbound.js';
+import { recordMessages, type LeasedHead } from './outbound.js';
 
 export const SESSION_EVENT_KINDS = ['timer', 'http'] as const;
 
@@ -59,7 +59,7 @@ export function httpResultEvent(
 }
 
 export type SessionEventOutcome =
-  | { kind: 'advanced'; contactId: string; advanced: Advanced; outbound: MessageRow[] }
+  | { kind: 'advanced'; contactId: string; advanced: Advanced; outbound: MessageRow[]; head: LeasedHead | null }
   | { kind: 'skipped'; reason: string };
 
 export async function handleSessionEvent(
@@ -69,6 +69,7 @@ export async function handleSessionEvent(
   kind: string,
   payload: unknown,
   now: number,
+  lease: HeadLease | null,
 ): Promise<SessionEventOutcome> {
   const input = inputOf(kind, payload);
   if (!input) return { kind: 'skipped', reason: `malformed ${kind} event` };
@@ -81,8 +82,8 @@ export async function handleSessionEvent(
   const loaded = await deps.definitions.get(tx, flow, session.flowVersion ?? flow.version);
   if (!loaded.ok) return { kind: 'skipped', reason: loaded.reason };
   const advanced = await advanceSession(tx, deps, contact, { kind: 'existing', session, definition: loaded.definition }, input.input, now);
-  const { outbound } = await recordMessages(tx, { userId, contactId: contact.id }, null, advanced.replies);
-  return { kind: 'advanced', contactId: contact.id, advanced, outbound };
+  const { outbound, head } = await recordMessages(tx, { userId, contactId: contact.id, phone: contact.phone }, null, advanced.replies, lease);
+  return { kind: 'advanced', contactId: contact.id, advanced, outbound, head };
 }
 
 function inputOf(kind: string, payload: unknown): { sessionId: string; input: EngineInput } | null {

@@ -8,12 +8,13 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
 import { lockKey, nextPendingEvents, settleEvent, type InboundEventRow, type InboundEventState } from '../db/repositories/inbox.js';
 import { settleWithEvents } from '../db/repositories/events.js';
-import type { MessageRow } from '../db/repositories/messages.js';
+import type { HeadLease, MessageRow } from '../db/repositories/messages.js';
 import { messageNew, sessionUpdated, type NewRealtimeEvent, type RealtimeEvent } from '../realtime/events.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Tenant, TenantDirectory } from '../tenants/directory.js';
 import type { MessageRecordData } from '../whatsapp/inbound.js';
 import type { AdvanceDeps, PendingHttp } from './advance.js';
+import type { LeasedHead } from './outbound.js';
 import { DuplicateMessageError, handleMessage } from './handle-message.js';
 import { parseConversationKey, type ConversationRef } from './keys.js';
 import type { SessionChange } from './route-message.js';
@@ -29,6 +30,8 @@ export interface Committed {
   http: PendingHttp[];
   /** Outbound messages were queued for this contact. */
   queued: boolean;
+  /** The first of them, leased to this process's sender as it was queued (it started the queue). */
+  head: LeasedHead | null;
   /** Engine steps run for this event. */
   steps: number;
 }
@@ -45,6 +48,8 @@ export interface WorkerDeps extends AdvanceDeps {
   metrics: Pick<Metrics, 'inboxEvents' | 'inboxLagSeconds' | 'engineSteps'>;
   /** Whether conversations need a database lock (several processes share the database). */
   lockConversations: boolean;
+  /** The lease this process's sender takes on the head of a queue the change starts. */
+  leaseHead(now: number): HeadLease;
 }
 
 interface Settled {
@@ -69,9 +74,10 @@ export function createConversationWorker(deps: WorkerDeps): ConversationWorker {
       return { state: 'ignored', reason: `no user owns phone_number_id ${event.phoneNumberId}`, committed: null };
     }
     const now = deps.now();
-    const base = { conversation, userId: tenant.id, messages: [], sessionChanges: [], http: [], queued: false, steps: 0 };
+    const base = { conversation, userId: tenant.id, messages: [], sessionChanges: [], http: [], queued: false, head: null, steps: 0 };
+    const lease = deps.leaseHead(now);
     if (event.kind === 'message') {
-      const outcome = await handleMessage(tx, deps, tenant.id, event.payload as MessageRecordData, now);
+      const outcome = await handleMessage(tx, deps, tenant.id, event.payload as MessageRecordData, now, lease);
       return {
         state: 'done',
         reason: outcome.reason,
@@ -82,19 +88,20 @@ export function createConversationWorker(deps: WorkerDeps): ConversationWorker {
           sessionChanges: outcome.sessionChanges,
           http: outcome.http,
           queued: outcome.outbound.length > 0,
+          head: outcome.head,
           steps: outcome.steps,
         },
       };
     }
     if (SESSION_EVENT_KINDS.some((kind) => kind === event.kind)) {
-      const outcome = await handleSessionEvent(tx, deps, tenant.id, event.kind, event.payload, now);
+      const outcome = await handleSessionEvent(tx, deps, tenant.id, event.kind, event.payload, now, lease);
       if (outcome.kind === 'skipped') return { state: 'ignored', reason: outcome.reason, committed: null };
-      const { outbound } = outcome;
+      const { outbound, head } = outcome;
       const { sessionChanges, http, steps } = outcome.advanced;
       return {
         state: 'done',
         reason: null,
-        committed: { ...base, contactId: outcome.contactId, messages: outbound, sessionChanges, http, queued: outbound.length > 0, steps },
+        committed: { ...base, contactId: outcome.contactId, messages: outbound, sessionChanges, http, queued: outbound.length > 0, head, steps },
       };
     }
     return { state: 'ignored', reason: `unknown event kind ${event.kind}`, committed: null };

@@ -126,7 +126,7 @@ export function createOperatorActions(deps: OperatorDeps): OperatorActions {
         }
         const {
           outbound: [message],
-        } = await recordMessages(tx, { userId, contactId: contact.id }, null, [{ sessionId: null, content: { type: 'text', text: { body: text } } }]);
+        } = await recordMessages(tx, { userId, contactId: contact.id, phone: contact.phone }, null, [{ sessionId: null, content: { type: 'text', text: { body: text } } }]);
         const at = new Date(now);
         await touchContact(tx, contact.id, at);
         // An operator answering keeps a handed-off session from expiring.

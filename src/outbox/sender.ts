@@ -20,8 +20,11 @@ import {
   queuedForSession,
   recordSent,
   removeOutbox,
+  type HeadClaim,
   type OutboxItem,
 } from '../db/repositories/outbox.js';
+import type { HeadLease } from '../db/repositories/messages.js';
+import type { LeasedHead } from '../conversation/outbound.js';
 import { setSessionStatus } from '../db/repositories/sessions.js';
 import { markTokenExpired } from '../db/repositories/users.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -65,6 +68,10 @@ export interface SenderDeps {
 
 export interface OutboxSender {
   schedule(contactIds: Iterable<string>): void;
+  /** The lease a worker takes for this sender on the head of a queue it starts (`handOver`). */
+  lease(now: number): HeadLease;
+  /** Sends a head leased to this sender as it was queued, without claiming it again. */
+  handOver(head: LeasedHead): void;
   /** Re-scan the outbox (at start, and when a tenant's token is replaced). */
   resume(userId?: string): Promise<void>;
   idle(): Promise<void>;
@@ -83,6 +90,14 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
    * message again. The lease is still ours, so no other sender takes the row meanwhile.
    */
   const acceptedNotRecorded = new Map<number, string>();
+  /**
+   * Heads leased as they were queued (`lease`), by contact, not sent yet. Their lease names an
+   * owner of their own, so this sender's claims never take them: a drain already running for the
+   * contact cannot send one that is then handed over and sent again.
+   */
+  const handedOwner = `${owner}:handed`;
+  const handedOver = new Map<string, LeasedHead>();
+
   const runner = createKeyedRunner(drain, {
     concurrency: deps.concurrency,
     onError: (contactId, error) => {
@@ -90,6 +105,20 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
       later(contactId, 5_000);
     },
   });
+
+  /**
+   * The contact's head: the one handed over while its lease has half its time to run (it can
+   * wait behind a full sender), else claimed (renewing a handed lease that grew old). A handed
+   * head comes with the end of its lease, to be handed back if it cannot go yet.
+   */
+  const nextHead = async (contactId: string, now: number): Promise<{ claim: HeadClaim; handedUntil: Date | null }> => {
+    const handed = handedOver.get(contactId);
+    handedOver.delete(contactId);
+    if (handed && handed.leaseUntil.getTime() - now >= deps.leaseMs / 2) return { claim: { kind: 'claimed', item: handed.item }, handedUntil: handed.leaseUntil };
+    const leaseUntil = new Date(now + deps.leaseMs);
+    const claim = await claimHead(deps.db, contactId, handed ? handedOwner : owner, new Date(now), leaseUntil);
+    return { claim, handedUntil: handed ? leaseUntil : null };
+  };
 
   const later = (contactId: string, delayMs: number) => {
     clearTimeout(timers.get(contactId));
@@ -107,7 +136,7 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
     try {
       while (!signal.aborted) {
         const now = deps.now();
-        const claim = await claimHead(deps.db, contactId, owner, new Date(now), new Date(now + deps.leaseMs));
+        const { claim, handedUntil } = await nextHead(contactId, now);
         if (claim.kind === 'empty') return;
         if (claim.kind === 'wait') {
           // A retry waits for its due time; a nudge meanwhile (the sweep, a new reply) must not
@@ -116,19 +145,32 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
           return later(contactId, claim.leased ? Math.min(wait, LEASED_RECHECK_MS) : wait);
         }
         const { item } = claim;
-        const tenant = await deps.tenants.byId(item.userId);
-        if (!tenant) {
-          await fail(item, 'the user that owns this message no longer exists');
-          continue;
+        // Not sent now: a handed head is handed back, so its lease is not waited out.
+        const handBack = () => {
+          if (handedUntil) handedOver.set(contactId, { item, leaseUntil: handedUntil });
+        };
+        try {
+          const tenant = await deps.tenants.byId(item.userId);
+          if (!tenant) {
+            await fail(item, 'the user that owns this message no longer exists');
+            continue;
+          }
+          if (tenant.tokenExpiredAt) return handBack(); // resumed by resume(userId) once the token is replaced
+          const wait = await throttle(tenant, item);
+          if (wait > 0) {
+            handBack();
+            return later(contactId, wait);
+          }
+          if (typingFor === null) {
+            typingFor = tenant.id;
+            deps.publisher.typing(tenant.id, contactId, true);
+          }
+          if (!(await sendOne(tenant, item, handBack))) return;
+        } catch (error) {
+          // The row is still queued (its outcome was not stored): the retry takes it back.
+          handBack();
+          throw error;
         }
-        if (tenant.tokenExpiredAt) return; // resumed by resume(userId) once the token is replaced
-        const wait = await throttle(tenant, item);
-        if (wait > 0) return later(contactId, wait);
-        if (typingFor === null) {
-          typingFor = tenant.id;
-          deps.publisher.typing(tenant.id, contactId, true);
-        }
-        if (!(await sendOne(tenant, item))) return;
       }
     } finally {
       if (typingFor !== null) deps.publisher.typing(typingFor, contactId, false);
@@ -149,7 +191,7 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
   };
 
   /** Returns false when the queue must stop for now (empty, retry later, or token expired). */
-  const sendOne = async (tenant: Tenant, item: OutboxItem): Promise<boolean> => {
+  const sendOne = async (tenant: Tenant, item: OutboxItem, handBack: () => void): Promise<boolean> => {
     let wamid = acceptedNotRecorded.get(item.outboxId);
     if (wamid === undefined) {
       const stopTimer = deps.metrics.sendSeconds.startTimer();
@@ -157,7 +199,7 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
         ({ wamid } = await deps.graph.send(tenant.phoneNumberId, tenant.accessToken, item.to, item.payload as OutboundMessage));
       } catch (error) {
         if (!(error instanceof GraphApiError)) throw error;
-        return onSendError(tenant, item, error);
+        return onSendError(tenant, item, error, handBack);
       } finally {
         stopTimer();
       }
@@ -178,7 +220,7 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
     return more;
   };
 
-  const onSendError = async (tenant: Tenant, item: OutboxItem, error: GraphApiError): Promise<boolean> => {
+  const onSendError = async (tenant: Tenant, item: OutboxItem, error: GraphApiError, handBack: () => void): Promise<boolean> => {
     const reason = describeGraphError(error);
     const code = String(error.code ?? error.httpStatus ?? 'network');
     if (isTokenError(error)) {
@@ -187,6 +229,7 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
       if (!paused) {
         // The token was replaced while this send was in flight: send again (the lease is still ours).
         deps.metrics.sends.inc({ result: 'retry', code });
+        handBack();
         return true;
       }
       deps.metrics.sends.inc({ result: 'paused', code });
@@ -232,6 +275,11 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
   return {
     schedule(contactIds) {
       for (const contactId of contactIds) runner.nudge(contactId);
+    },
+    lease: (now) => ({ owner: handedOwner, until: new Date(now + deps.leaseMs) }),
+    handOver(head) {
+      handedOver.set(head.item.contactId, head);
+      runner.nudge(head.item.contactId);
     },
     async resume(userId) {
       for (const contactId of await contactsWithQueuedMessages(deps.db, userId)) runner.nudge(contactId);

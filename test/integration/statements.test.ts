@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { upsertContact } from '../../src/db/repositories/contacts.js';
 import { insertInboundEvents, nextPendingEvents } from '../../src/db/repositories/inbox.js';
-import { insertMessages } from '../../src/db/repositories/messages.js';
+import { insertMessages, insertMessagesLeasing } from '../../src/db/repositories/messages.js';
 import { claimHead, deferOutbox } from '../../src/db/repositories/outbox.js';
 import { rematchStatuses } from '../../src/db/repositories/statuses.js';
 import { startSession } from '../../src/db/repositories/sessions.js';
@@ -150,5 +150,31 @@ describe.each(targets)('hot-path statements on $name', ({ name, available }) => 
     const leaseEnd = new Date(later.getTime() + 30_000);
     expect((await claimHead(db, contact.id, 'other', later, leaseEnd)).kind).toBe('claimed');
     expect(await claimHead(db, contact.id, 'me', later, new Date(later.getTime() + 30_000))).toEqual({ kind: 'wait', until: leaseEnd, leased: true });
+  });
+
+  it.skipIf(!available)('leases the head of a contact\'s queue as it is queued, only when nothing was queued before it', async () => {
+    const { db } = database;
+    const contact = await contactOf('4923');
+    const reply = (content: string) => ({ contactId: contact.id, userId: 'u1', direction: 'outbound', content });
+    const until = new Date('2030-01-01T00:00:00.000Z');
+    const first = await insertMessagesLeasing(db, [reply('a'), reply('b')], { owner: 'me:handed', until });
+    const second = await insertMessagesLeasing(db, [reply('c')], { owner: 'me:handed', until });
+    const queued = await db
+      .select({ id: outbox.id, messageId: outbox.messageId, owner: outbox.leaseOwner, until: outbox.leaseUntil })
+      .from(outbox)
+      .where(eq(outbox.contactId, contact.id))
+      .orderBy(asc(outbox.id));
+    expect(queued.map((row) => [row.messageId, row.owner, row.until])).toEqual([
+      [first.rows[0]!.id, 'me:handed', until],
+      [first.rows[1]!.id, null, null],
+      [second.rows[0]!.id, null, null],
+    ]);
+    expect(first.leased).toEqual({ message: first.rows[0], outboxId: queued[0]!.id });
+    expect(second.leased).toBeNull();
+    // Without a lease nothing is leased, even for a contact with nothing queued.
+    const other = await contactOf('4924');
+    expect((await insertMessagesLeasing(db, [{ ...reply('d'), contactId: other.id }], null)).leased).toBeNull();
+    // The sender's own claims do not take a head handed to it (its lease names another owner).
+    expect(await claimHead(db, contact.id, 'me', new Date('2029-12-31T00:00:00.000Z'), until)).toMatchObject({ kind: 'wait', leased: true });
   });
 });

@@ -12,17 +12,41 @@ const newMessages = recordset(messages, [
 ]);
 const readMessage = rowReader(messages);
 // The outbox's ids follow the rows' createdAt, so replies are sent in the order they were written.
-const insertRows = statement(
+// With a lease ($2 owner, $3 until), the first queued row of a contact that had none queued is
+// leased to that sender as it is inserted: it is the head of the contact's queue, so the sender
+// can send it without claiming it first (`outbox_claim_head`).
+const insertRows = statement<Record<string, unknown> & { leasedOutboxId: number | string | null }>(
   'message_insert',
   `with inserted as (
      insert into "Message" (${newMessages.columns}) ${newMessages.select('$1')}
      on conflict ("waMessageId") do nothing returning ${selectList(messages)}
+   ), outgoing as (
+     select "id", "userId", "contactId", "createdAt",
+       $2::text is not null and row_number() over (partition by "contactId" order by "createdAt") = 1
+         and not exists (select 1 from outbox o where o.contact_id = inserted."contactId") as head
+     from inserted where "direction" = 'outbound'
    ), queued as (
-     insert into outbox (message_id, user_id, contact_id)
-     select "id", "userId", "contactId" from inserted where "direction" = 'outbound' order by "createdAt"
+     insert into outbox (message_id, user_id, contact_id, lease_owner, lease_until)
+     select "id", "userId", "contactId", case when head then $2 end, case when head then $3::timestamptz end
+     from outgoing order by "createdAt"
+     returning id, message_id, lease_owner
    )
-   select * from inserted order by "createdAt"`,
+   select inserted.*, q.id as "leasedOutboxId"
+   from inserted left join queued q on q.message_id = inserted."id" and q.lease_owner is not null
+   order by inserted."createdAt"`,
 );
+
+/** A sender's lease on the head of a contact's queue, taken as its messages are queued. */
+export interface HeadLease {
+  owner: string;
+  until: Date;
+}
+
+export interface InsertedMessages {
+  rows: MessageRow[];
+  /** The outbound message leased with `lease` (the head of its contact's queue), and its outbox row. */
+  leased: { message: MessageRow; outboxId: number } | null;
+}
 
 /**
  * Inserts Messages and queues the outbound ones for sending (the outbox), in one statement; a
@@ -30,11 +54,22 @@ const insertRows = statement(
  * inbound message shows: it is missing from the result.
  */
 export async function insertMessages(db: Db, rows: readonly NewMessage[]): Promise<MessageRow[]> {
-  if (rows.length === 0) return [];
+  return (await insertMessagesLeasing(db, rows, null)).rows;
+}
+
+/** `insertMessages`, leasing the head of the contact's queue to `lease` when it is one of these. */
+export async function insertMessagesLeasing(db: Db, rows: readonly NewMessage[], lease: HeadLease | null): Promise<InsertedMessages> {
+  if (rows.length === 0) return { rows: [], leased: null };
   const now = Date.now();
   // Strictly increasing createdAt keeps a change's messages in order when listed.
   const stamped = rows.map((row, index) => ({ id: newId(), createdAt: new Date(now + index), ...row }));
-  return (await insertRows(db, [newMessages.encode(stamped)])).map(readMessage);
+  const raw = await insertRows(db, [newMessages.encode(stamped), lease?.owner ?? null, lease?.until.toISOString() ?? null]);
+  const inserted = raw.map((row) => ({ message: readMessage(row), leasedOutboxId: row.leasedOutboxId }));
+  const head = inserted.find((row) => row.leasedOutboxId !== null);
+  return {
+    rows: inserted.map((row) => row.message),
+    leased: head ? { message: head.message, outboxId: Number(head.leasedOutboxId) } : null,
+  };
 }
 
 export async function markMessagesFailed(db: Db, ids: readonly string[], error: string, at: Date): Promise<MessageRow[]> {
