@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import { hashApiKey } from '../security/api-keys.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { ApiDeps } from './api/deps.js';
+import { bearerToken, type Authenticator } from './auth.js';
 import { consoleRoutes, type ConsoleDeps } from './api/console.js';
 import { conversationRoutes } from './api/conversations.js';
 import { flowRoutes } from './api/flows.js';
@@ -51,10 +52,16 @@ function requestId(request: IncomingMessage): string {
   return typeof given === 'string' && PLAIN_REQUEST_ID.test(given) ? given : randomUUID();
 }
 
-/** Rate limits count per credential (hashed: the key itself never becomes a Redis key), else per address. */
-function rateLimitKey(request: FastifyRequest): string {
-  const header = request.headers.authorization;
-  return typeof header === 'string' && header.startsWith('Bearer ') ? `key:${hashApiKey(header.slice(7))}` : `ip:${request.ip}`;
+/**
+ * Rate limits count per API key (hashed: the key itself never becomes a Redis key), else per
+ * address: a bearer token that is not a valid key (a random one per request, or a valid one
+ * padded with spaces) must not get a bucket of its own.
+ */
+function rateLimitKey(auth: Authenticator): (request: FastifyRequest) => Promise<string> {
+  return async (request) => {
+    const token = bearerToken(request);
+    return token !== null && (await auth.userForKey(token)) !== null ? `key:${hashApiKey(token)}` : `ip:${request.ip}`;
+  };
 }
 
 export function buildHttpApp(deps: HttpDeps): FastifyInstance {
@@ -99,7 +106,7 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
         await api.register(rateLimit, {
           max: service.guards.rateLimitPerMinute,
           timeWindow: 60_000,
-          keyGenerator: rateLimitKey,
+          keyGenerator: rateLimitKey(service.api.auth),
           // Redis down must not take the API down with it: the limit is skipped until it returns.
           skipOnError: true,
           ...(service.guards.redis && { redis: service.guards.redis, nameSpace: 'waflow-api-rate:' }),

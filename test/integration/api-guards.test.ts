@@ -26,6 +26,18 @@ describe('rate limit', () => {
     expect((await h.api('GET', '/api/v1/flows', undefined, second)).status).toBe(200);
   });
 
+  it('counts a key padded with spaces as that key, and tokens that are no key against the address', async () => {
+    const get = (authorization: string) => fetch(`${h.url}/api/v1/flows`, { headers: { authorization } });
+    const padded = [];
+    for (let i = 1; i <= 6; i++) padded.push((await get(`Bearer ${' '.repeat(i)}${second}`)).status);
+    // `second` was used once above: its fifth request is the last one allowed.
+    expect(padded).toEqual([200, 200, 200, 200, 429, 429]);
+    const random = [];
+    for (let i = 0; i < 7; i++) random.push((await get(`Bearer wfk_not-a-key-${i}`)).status);
+    expect(random.slice(-2)).toEqual([429, 429]);
+    expect(random.every((status) => status === 401 || status === 429)).toBe(true);
+  });
+
   it('never limits Meta’s webhooks', async () => {
     for (let i = 0; i < 8; i++) {
       const answer = await h.simulator.postWebhook({ object: 'whatsapp_business_account', entry: [] });

@@ -132,5 +132,12 @@ describe('menu flow', () => {
     expect(body.messages[0]).toMatchObject({ direction: 'inbound', content: 'hello there', status: 'Delivered' });
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(sentTo(phone)).toHaveLength(0);
+    // A page before a date the database cannot hold is a clear 400, not a failed query.
+    for (const before of ['10000-01-01', '0000-01-01', '-271821-04-20T00:00:00Z']) {
+      const page = await h.api<{ error: { code: string } }>('GET', `/api/v1/contacts/${contact.id}/messages?before=${before}`, undefined, apiKey);
+      expect(page.status, before).toBe(400);
+    }
+    const earlier = await h.api<{ messages: MessageView[] }>('GET', `/api/v1/contacts/${contact.id}/messages?before=2000-01-01`, undefined, apiKey);
+    expect(earlier.body.messages).toEqual([]);
   });
 });

@@ -14,7 +14,8 @@ export const contactsQuery = z.object({
 export const sessionsQuery = z.object({ contactId: z.string().min(1).optional() });
 export const messagesQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
-  before: z.coerce.date().optional(),
+  // Dates PostgreSQL's timestamps hold (a year 0 or 10000 Date is valid in JavaScript, not there).
+  before: z.coerce.date().min(new Date('1970-01-01T00:00:00Z')).max(new Date('9999-12-31T23:59:59Z')).optional(),
 });
 
 export async function conversationRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
