@@ -25,7 +25,7 @@ import {
 } from '../db/repositories/outbox.js';
 import type { HeadLease } from '../db/repositories/messages.js';
 import type { LeasedHead } from '../conversation/outbound.js';
-import { setSessionStatus } from '../db/repositories/sessions.js';
+import { errorBotSession } from '../db/repositories/sessions.js';
 import { markTokenExpired } from '../db/repositories/users.js';
 import type { Metrics } from '../observability/metrics.js';
 import { createKeyedRunner } from '../queue/keyed-runner.js';
@@ -264,8 +264,10 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
         ...(await markMessagesFailed(tx, others.map((row) => row.messageId), `not sent: an earlier message failed (${reason})`, at)),
       ];
       await removeOutbox(tx, [item.outboxId, ...others.map((row) => row.outboxId)]);
-      if (item.sessionId) await setSessionStatus(tx, item.sessionId, 'Errored');
-      const errored = item.sessionId ? [sessionUpdated(item.userId, item.contactId, { sessionId: item.sessionId, status: 'Errored' })] : [];
+      const errored =
+        item.sessionId && (await errorBotSession(tx, item.sessionId))
+          ? [sessionUpdated(item.userId, item.contactId, { sessionId: item.sessionId, status: 'Errored' })]
+          : [];
       return recordEvents(tx, [...failed.map(messageStatus), ...errored]);
     });
     deps.log.warn({ messageId: item.messageId, reason }, 'message failed');

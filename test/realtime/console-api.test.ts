@@ -132,6 +132,30 @@ describe('takeover, reply and release', () => {
     expect(again.body).toMatchObject({ error: { code: 'not_taken_over' } });
   });
 
+  it('keeps the takeover when a bot message sent before it fails for good', async () => {
+    const phone = '15550003009';
+    // The bot's first reply is on its way (held 1.5 s) when the operator takes over; then it fails.
+    h.simulator.setFaults({ latencyMs: 1_500, failNext: { count: 1, failure: { kind: 'graph', code: 131026 } } });
+    try {
+      await h.simulator.userSends(PHONE_NUMBER_ID, phone, { type: 'text', body: 'menu' });
+      const { contact } = await eventually(async () => {
+        const row = await conversationOf(phone);
+        return row.session?.status === 'Paused' ? row : null;
+      });
+      expect((await act(contact.id, 'takeover')).body).toMatchObject({ session: { status: 'Handoff' } });
+      await eventually(async () => {
+        const { body } = await h.api<{ messages: Array<{ direction: string; status: string }> }>('GET', `/api/v1/contacts/${contact.id}/messages`, undefined, apiKey);
+        const outbound = body.messages.filter((message) => message.direction === 'outbound');
+        return outbound.length > 0 && outbound.every((message) => message.status === 'Failed');
+      }, 10_000);
+    } finally {
+      h.simulator.setFaults({});
+    }
+    expect((await conversationOf(phone)).session).toMatchObject({ status: 'Handoff' });
+    const reply = await act((await conversationOf(phone)).contact.id, 'messages', { text: 'Ana here.' });
+    expect(reply.status).toBe(201);
+  });
+
   it('fires a timer that came due during the takeover when the conversation is released', async () => {
     const phone = '15550003002';
     const { contact } = await startFlow(phone, 'wait');

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lte } from 'drizzle-orm';
+import { and, desc, eq, inArray, lte, ne } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { newId } from '../ids.js';
 import { contacts, flows, sessions, users } from '../schema.js';
@@ -83,6 +83,19 @@ export async function saveSessionState(db: Db, id: string, state: SessionState):
 
 export async function setSessionStatus(db: Db, id: string, status: string): Promise<void> {
   await db.update(sessions).set({ status, nextTimerAt: null, updatedAt: new Date() }).where(eq(sessions.id, id));
+}
+
+/**
+ * The bot's session errors (one of its messages failed for good), unless an operator has taken
+ * the conversation over meanwhile: a takeover outlives the bot's failures. Returns whether it did.
+ */
+export async function errorBotSession(db: Db, id: string): Promise<boolean> {
+  const changed = await db
+    .update(sessions)
+    .set({ status: 'Errored', nextTimerAt: null, updatedAt: new Date() })
+    .where(and(eq(sessions.id, id), ne(sessions.status, 'Handoff')))
+    .returning({ id: sessions.id });
+  return changed.length > 0;
 }
 
 export async function listSessions(db: Db, userId: string, contactId: string | null): Promise<SessionRow[]> {
