@@ -7,6 +7,7 @@ import { upsertContact, type ContactRow } from '../db/repositories/contacts.js';
 import type { HeadLease, MessageRow } from '../db/repositories/messages.js';
 import type { LiveSession } from '../db/repositories/sessions.js';
 import { LIVE_SESSION_STATUSES } from '../engine/types.js';
+import { isReply } from '../engine/replies.js';
 import type { InboundProfile, MessageRecordData } from '../whatsapp/inbound.js';
 import { advanceSession, type AdvanceDeps, type PendingHttp } from './advance.js';
 import { recordMessages, type LeasedHead, type Reply } from './outbound.js';
@@ -38,7 +39,7 @@ export async function handleMessage(
 ): Promise<MessageOutcome> {
   const { contact, live } = await resolveContact(tx, userId, data.profile, new Date(data.timestamp || now));
   const sessionChanges: SessionChange[] = [];
-  const route = await routeMessage(tx, deps.definitions, { userId, live }, data.summary.text, now, sessionChanges);
+  const route = await routeMessage(tx, deps.definitions, { userId, live }, { text: data.summary.text, reply: isReply(data.summary) }, now, sessionChanges);
 
   let sessionId: string | null = null;
   let reason: string | null = null;

@@ -25,12 +25,16 @@ export interface SessionChange {
   status: SessionStatus;
 }
 
-/** `live`: the contact's latest live session, read with the contact (`upsertContact`). */
+/**
+ * `live`: the contact's latest live session, read with the contact (`upsertContact`). `reply`:
+ * whether the user said something (`engine/replies.ts`); a reaction or a system notice goes to
+ * a live session, which ignores it, but never starts a flow (a "default" flow would greet a 👍).
+ */
 export async function routeMessage(
   tx: Db,
   definitions: DefinitionCache,
   { userId, live }: { userId: string; live: LiveSession | undefined },
-  text: string | null,
+  { text, reply }: { text: string | null; reply: boolean },
   now: number,
   changes: SessionChange[],
 ): Promise<Route> {
@@ -54,6 +58,7 @@ export async function routeMessage(
       return { kind: 'resume', session, definition: loaded.definition };
     }
   }
+  if (!reply) return { kind: 'none', reason: 'not a reply: starts no flow' };
   const flow = chooseFlowByTrigger(await activeFlowCandidates(tx, userId), text);
   if (!flow) return { kind: 'none', reason: 'no active flow matched' };
   return startRoute(tx, definitions, flow);

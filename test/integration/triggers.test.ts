@@ -42,6 +42,22 @@ describe('trigger choice', () => {
   });
 });
 
+describe('messages that say nothing', () => {
+  it('a reaction starts no flow, not even the "default" one', async () => {
+    const phone = '15558887777';
+    await h.simulator.userSends(PHONE_NUMBER_ID, phone, { type: 'reaction', messageId: 'wamid.earlier', emoji: '👍' });
+    await h.simulator.userSends(PHONE_NUMBER_ID, phone, { type: 'text', body: 'buenos días' });
+    const replies = await eventually(() => {
+      const sent = h.simulator.sent.filter((message) => message.to === phone);
+      return sent.length > 0 ? sent : null;
+    });
+    // Events are handled in order: had the reaction started the flow, its reply would come first.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(h.simulator.sent.filter((message) => message.to === phone).map((message) => (message.body.text as { body: string }).body)).toEqual(['flow:default']);
+    expect(replies).toHaveLength(1);
+  });
+});
+
 describe('a session in progress', () => {
   it('takes the next message even when it is another flow\'s exact trigger', async () => {
     const phone = '15558889999';
