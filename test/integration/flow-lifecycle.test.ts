@@ -68,6 +68,26 @@ describe('versions', () => {
     expect(versions.map((row) => row.version)).toEqual([1, 2]);
   });
 
+  it('a session on a definition the flow-builder app wrote in place finishes on it after a save here', async () => {
+    const flowId = await createFlow(world, 'builder', v1);
+    // The flow-builder app edits Flow.definition in place, keeps no versions, bumps none.
+    const edited = flow(
+      [
+        node('start', 'start'),
+        node('ask', 'question', { text: 'Your name? (edited)', variable: 'name' }),
+        node('bye', 'end', { text: 'Thanks {{name}} (edited)' }),
+      ],
+      [['start', 'ask'], ['ask', 'bye']],
+    );
+    await queryRows(world.h, sql`delete from flow_versions where flow_id = ${flowId}`);
+    await queryRows(world.h, sql`update "Flow" set definition = ${JSON.stringify(edited)}::jsonb, "updatedAt" = now() where id = ${flowId}`);
+    const cy = chatWith(world, '15559100005');
+    await playScript(cy, [{ send: says('builder'), expect: [text('Your name? (edited)')] }], expect, 'cy starts on the edited definition');
+    expect(await saveFlow(world, flowId, v2)).toBe(2);
+    await playScript(cy, [{ send: says('Cy'), expect: [text('Thanks Cy (edited)')] }], expect, 'cy finishes on it');
+    expect(await sessionsOf(cy.phone)).toMatchObject([{ flowVersion: 1, status: 'Completed', currentNodeId: 'bye' }]);
+  });
+
   it('a timer set on v1 fires on v1 after v2 is saved', async () => {
     // each version has its own delay node: a v1 timer resumed on v2 would find no node to stand on
     const waiting = (version: string) =>

@@ -34,7 +34,12 @@ export async function insertFlow(db: Db, userId: string, flow: NewFlow): Promise
   });
 }
 
-/** Saving a new definition bumps the version and keeps the old one for sessions pinned to it. */
+/**
+ * Saving a new definition bumps the version and keeps the old one for sessions pinned to it. The
+ * old one is taken from `Flow.definition` as it is now, the definition those sessions have been
+ * running: the flow-builder app edits it in place without a version (so a flow it created has no
+ * stored version at all, and one saved here may have changed since).
+ */
 export async function updateFlow(
   db: Db,
   userId: string,
@@ -42,6 +47,12 @@ export async function updateFlow(
   changes: Partial<NewFlow>,
 ): Promise<FlowRow | undefined> {
   return db.transaction(async (tx) => {
+    if (changes.definition !== undefined) {
+      await tx.execute(sql`
+        insert into flow_versions (flow_id, version, definition)
+        select id, version, definition from "Flow" where id = ${id} and "userId" = ${userId}
+        on conflict (flow_id, version) do update set definition = excluded.definition`);
+    }
     const [row] = await tx
       .update(flows)
       .set({
