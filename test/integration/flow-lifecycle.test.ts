@@ -136,10 +136,12 @@ describe('loop guard', () => {
         [node('start', 'start'), node('say', 'message', { text: say }), node('jump', 'goto', { flowId: target })],
         [['start', 'say'], ['say', 'jump']],
       );
-    // each needs the other's id: create one with a placeholder, then point it at the other
-    const ping = await createFlow(world, 'ping', pingPong('ping', 'placeholder'));
+    // each needs the other's id: create one as a Draft with a placeholder (a goto to a flow that
+    // does not exist keeps it from being Active), then point it at the other and activate it
+    const { id: ping } = await world.h.createFlow(world.apiKey, { name: 'ping', trigger: 'ping', definition: pingPong('ping', 'placeholder'), status: 'Draft' });
     const pong = await createFlow(world, 'pong', pingPong('pong', ping));
-    await saveFlow(world, ping, pingPong('ping', pong));
+    const activated = await world.h.api('PUT', `/api/v1/flows/${ping}`, { definition: pingPong('ping', pong), status: 'Active' }, world.apiKey);
+    expect(activated.status).toBe(200);
     const chat = chatWith(world, '15559100011');
 
     await playScript(chat, [{ send: says('ping'), expect: ['ping', 'pong', 'ping', 'pong', 'ping'].map(text) }], expect, 'ping pong');

@@ -156,3 +156,15 @@ it('keeps a flow with lint errors as Draft, and refuses to activate it later', a
   expect(activated.status).toBe(400);
   expect(activated.body.error?.code).toBe('lint_failed');
 });
+
+it('refuses to activate a flow whose goto starts a flow the caller does not have', async () => {
+  const jumping = (flowId: string) =>
+    flow([node('start', 'start'), node('jump', 'goto', { flowId })], [['start', 'jump']]);
+  const target = await post(message('Hi'), 'Draft');
+  expect(target.status).toBe(201);
+  expect((await post(jumping(target.body.id!))).status).toBe(201);
+  const refused = await post(jumping('no-such-flow'));
+  expect(refused.status).toBe(400);
+  expect(refused.body.error?.details).toEqual([expect.objectContaining({ nodeId: 'jump', code: 'goto-unknown-flow' })]);
+});
+

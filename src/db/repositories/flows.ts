@@ -80,6 +80,10 @@ export async function listFlows(db: Db, userId: string): Promise<FlowRow[]> {
   return db.select().from(flows).where(eq(flows.userId, userId)).orderBy(desc(flows.updatedAt));
 }
 
+export async function listFlowIds(db: Db, userId: string): Promise<string[]> {
+  return (await db.select({ id: flows.id }).from(flows).where(eq(flows.userId, userId))).map((row) => row.id);
+}
+
 /** Sessions of the flow go with it; their messages stay, detached (sessionId set null). */
 export async function deleteFlow(db: Db, userId: string, id: string): Promise<boolean> {
   const rows = await db

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { FLOW_STATUSES, deleteFlow, findFlow, insertFlow, listFlows, updateFlow, type FlowRow } from '../../db/repositories/flows.js';
+import { FLOW_STATUSES, deleteFlow, findFlow, insertFlow, listFlowIds, listFlows, updateFlow, type FlowRow } from '../../db/repositories/flows.js';
 import { parseDefinition } from '../../flows/definition.js';
 import { lintDefinition, type LintReport } from '../../flows/lint.js';
 import { HttpError, notFound, parseWith } from '../errors.js';
@@ -24,10 +24,11 @@ const flowFields = {
 export const flowBody = z.strictObject({ ...flowFields, status: flowFields.status.default('Draft') });
 export const flowUpdateBody = z.strictObject(flowFields).partial();
 
-function checkedDefinition(input: unknown): { definition: unknown; lint: LintReport } {
+/** `knownFlowIds`: the caller's flows, so a `goto` to a flow that does not exist is an error. */
+function checkedDefinition(input: unknown, knownFlowIds: readonly string[]): { definition: unknown; lint: LintReport } {
   const parsed = parseDefinition(input);
   if (!parsed.ok) throw new HttpError(400, 'invalid_definition', 'the flow definition is invalid', parsed.issues);
-  return { definition: parsed.definition, lint: lintDefinition(parsed.definition) };
+  return { definition: parsed.definition, lint: lintDefinition(parsed.definition, { knownFlowIds }) };
 }
 
 function refuseActiveWithErrors(status: string | undefined, lint: LintReport): void {
@@ -44,7 +45,7 @@ export async function flowRoutes(app: FastifyInstance, deps: ApiDeps): Promise<v
   app.post('/flows', async (request, reply) => {
     const userId = await deps.auth.user(request);
     const body = parseWith(flowBody, request.body);
-    const { definition, lint } = checkedDefinition(body.definition);
+    const { definition, lint } = checkedDefinition(body.definition, await listFlowIds(deps.db, userId));
     refuseActiveWithErrors(body.status, lint);
     const flow = await insertFlow(deps.db, userId, { ...body, definition });
     return reply.status(201).send(flowView(flow, lint));
@@ -60,7 +61,7 @@ export async function flowRoutes(app: FastifyInstance, deps: ApiDeps): Promise<v
     const flow = await findFlow(deps.db, userId, (request.params as { id: string }).id);
     if (!flow) throw notFound('flow');
     const parsed = parseDefinition(flow.definition);
-    return flowView(flow, parsed.ok ? lintDefinition(parsed.definition) : undefined);
+    return flowView(flow, parsed.ok ? lintDefinition(parsed.definition, { knownFlowIds: await listFlowIds(deps.db, userId) }) : undefined);
   });
 
   const update = async (request: FastifyRequest) => {
@@ -69,7 +70,7 @@ export async function flowRoutes(app: FastifyInstance, deps: ApiDeps): Promise<v
     const body = parseWith(flowUpdateBody, request.body);
     const existing = await findFlow(deps.db, userId, id);
     if (!existing) throw notFound('flow');
-    const { definition, lint } = checkedDefinition(body.definition === undefined ? existing.definition : body.definition);
+    const { definition, lint } = checkedDefinition(body.definition === undefined ? existing.definition : body.definition, await listFlowIds(deps.db, userId));
     refuseActiveWithErrors(body.status ?? existing.status, lint);
     const flow = await updateFlow(deps.db, userId, id, {
       ...body,
