@@ -24,6 +24,14 @@ export interface MessageOutcome {
   steps: number;
 }
 
+/**
+ * Takes the lock of the contact's own conversation key (`Contact.phone`, which timers, HTTP
+ * results and operators lock) when it is not the key the event came under: a username-only user
+ * who later shows a phone, or the other way round, writes under one key while the contact's
+ * other work runs under the other. Resolves whether it took one.
+ */
+export type ContactLock = (contactKey: string) => Promise<boolean>;
+
 /** The wamid is already stored as a Message (e.g. written by another app): nothing to do. */
 export class DuplicateMessageError extends Error {
   override name = 'DuplicateMessageError';
@@ -36,8 +44,12 @@ export async function handleMessage(
   data: MessageRecordData,
   now: number,
   lease: HeadLease | null,
+  lockContact: ContactLock | null,
 ): Promise<MessageOutcome> {
-  const { contact, live } = await resolveContact(tx, userId, data.profile, new Date(data.timestamp || now));
+  const at = new Date(data.timestamp || now);
+  let { contact, live } = await resolveContact(tx, userId, data.profile, at);
+  // Locked under the contact's key too, its live session is read again under that lock.
+  if (lockContact && (await lockContact(contact.phone))) ({ contact, live } = await resolveContact(tx, userId, data.profile, at));
   const sessionChanges: SessionChange[] = [];
   const route = await routeMessage(tx, deps.definitions, { userId, live }, { text: data.summary.text, reply: isReply(data.summary) }, now, sessionChanges);
 

@@ -15,8 +15,8 @@ import type { Tenant, TenantDirectory } from '../tenants/directory.js';
 import type { MessageRecordData } from '../whatsapp/inbound.js';
 import type { AdvanceDeps, PendingHttp } from './advance.js';
 import type { LeasedHead } from './outbound.js';
-import { DuplicateMessageError, handleMessage } from './handle-message.js';
-import { parseConversationKey, type ConversationRef } from './keys.js';
+import { DuplicateMessageError, handleMessage, type ContactLock } from './handle-message.js';
+import { conversationKey, parseConversationKey, type ConversationRef } from './keys.js';
 import type { SessionChange } from './route-message.js';
 import { SESSION_EVENT_KINDS, handleSessionEvent } from './session-events.js';
 
@@ -77,7 +77,14 @@ export function createConversationWorker(deps: WorkerDeps): ConversationWorker {
     const base = { conversation, userId: tenant.id, messages: [], sessionChanges: [], http: [], queued: false, head: null, steps: 0 };
     const lease = deps.leaseHead(now);
     if (event.kind === 'message') {
-      const outcome = await handleMessage(tx, deps, tenant.id, event.payload as MessageRecordData, now, lease);
+      const lockContact: ContactLock | null = deps.lockConversations
+        ? async (contactKey) => {
+            if (contactKey === conversation.contactKey) return false;
+            await lockKey(tx, `conversation:${conversationKey({ phoneNumberId: conversation.phoneNumberId, contactKey })}`);
+            return true;
+          }
+        : null;
+      const outcome = await handleMessage(tx, deps, tenant.id, event.payload as MessageRecordData, now, lease, lockContact);
       return {
         state: 'done',
         reason: outcome.reason,
