@@ -18,6 +18,8 @@ const timerPayload = z.object({ sessionId: z.string(), dueAt: z.number() });
 const httpPayload = z.object({
   sessionId: z.string(),
   nodeId: z.string(),
+  /** Absent in results stored before it was recorded. */
+  waitUntil: z.number().nullable().optional(),
   result: z.union([
     z.object({ ok: z.literal(true), status: z.number(), body: z.unknown() }),
     z.object({ ok: z.literal(false), status: z.number().nullable(), error: z.string() }),
@@ -52,7 +54,7 @@ export function httpResultEvent(
     contactKey: conversation.contactKey,
     wamid: null,
     occurredAt: at,
-    payload: { sessionId: pending.sessionId, nodeId: pending.nodeId, result },
+    payload: { sessionId: pending.sessionId, nodeId: pending.nodeId, waitUntil: pending.waitUntil, result },
     state: 'pending',
     reason: null,
   };
@@ -93,6 +95,6 @@ function inputOf(kind: string, payload: unknown): { sessionId: string; input: En
   }
   const parsed = httpPayload.safeParse(payload);
   if (!parsed.success) return null;
-  const { sessionId, nodeId, result } = parsed.data;
-  return { sessionId, input: { kind: 'httpResult', nodeId, result } };
+  const { sessionId, nodeId, result, waitUntil } = parsed.data;
+  return { sessionId, input: { kind: 'httpResult', nodeId, result, waitUntil: waitUntil ?? null } };
 }

@@ -47,7 +47,7 @@ export function step(definition: FlowDefinition, state: EngineState, input: Engi
         handler.onTimer ? handler.onTimer(node, run) : fail(`a timer fired at "${node.id}" (${node.type}), which does not wait`),
       );
     case 'httpResult':
-      if (input.nodeId !== state.currentNodeId) return unchanged(state);
+      if (input.nodeId !== state.currentNodeId || (input.waitUntil !== null && input.waitUntil !== state.timerAt)) return unchanged(state);
       return resume(engine, state, remembered(state), (handler, node, run) =>
         handler.onHttpResult?.(node, run, input.result) ?? stay,
       );

@@ -45,8 +45,12 @@ export type EngineInput =
   | { kind: 'message'; message: InboundSummary; wamid: string | null }
   /** A stored timer fired; ignored unless `dueAt` equals the state's `timerAt`. */
   | { kind: 'timer'; dueAt: number }
-  /** Result of an `http` effect the caller carried out. */
-  | { kind: 'httpResult'; nodeId: string; result: HttpResult };
+  /**
+   * Result of an `http` effect the caller carried out. `waitUntil` is the state's `timerAt` when
+   * the request was made: a result for an earlier request of the same node (the flow restarted
+   * and asked again meanwhile) is ignored. Null when not known (results stored before it was).
+   */
+  | { kind: 'httpResult'; nodeId: string; result: HttpResult; waitUntil: number | null };
 
 export interface StepContext {
   contact: { name: string | null; phone: string };

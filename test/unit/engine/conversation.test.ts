@@ -46,7 +46,7 @@ describe('a conversation through every node type', () => {
       [T0 + 10 * SECOND, says(buttonReply('menu', 'Menu'))],
       [T0 + 15 * SECOND, says(listReply('pizza', 'Pizza'))],
       [T0 + 45 * SECOND, timer(T0 + 45 * SECOND)],
-      [T0 + 46 * SECOND, { kind: 'httpResult', nodeId: 'h', result: { ok: true, status: 201, body: { id: 'A-1' } } }],
+      [T0 + 46 * SECOND, { kind: 'httpResult', nodeId: 'h', result: { ok: true, status: 201, body: { id: 'A-1' } }, waitUntil: null }],
       [T0 + 60 * SECOND, says(inbound('location', 'Calle Mayor 1'), 'wamid.LOC')],
     ]);
     const vars = { name: 'Ana', choice: 'Menu' };

@@ -4,7 +4,7 @@ import { HTTP_RESULT_GRACE_MS } from '../../../src/flows/constants.js';
 import type { EngineInput, HttpResult } from '../../../src/engine/types.js';
 import { SECOND, T0, flow, node, play, says, sendText, start, state, timer } from './helpers.js';
 
-const result = (r: HttpResult, nodeId = 'h'): EngineInput => ({ kind: 'httpResult', nodeId, result: r });
+const result = (r: HttpResult, nodeId = 'h'): EngineInput => ({ kind: 'httpResult', nodeId, result: r, waitUntil: null });
 
 const call = (data: Record<string, unknown> = {}, wireError = true) =>
   flow(
@@ -99,6 +99,17 @@ describe('httpRequest', () => {
         error: '"h": request failed (HTTP 502: Bad Gateway) and "error" is not wired',
       }),
     );
+  });
+
+  it('ignores the result of a request made before the flow restarted and asked again', () => {
+    const first = T0 + 10_000 + HTTP_RESULT_GRACE_MS;
+    const second = first + SECOND;
+    const body = { data: { status: 'shipped', items: [{ name: 'Pizza' }] } };
+    const answer = (waitUntil: number): EngineInput => ({ kind: 'httpResult', nodeId: 'h', result: { ok: true, status: 200, body }, waitUntil });
+    const played = play(call(), [[T0, start()], [T0 + SECOND, start()], [T0 + 2 * SECOND, answer(first)], [T0 + 3 * SECOND, answer(second)]], { from });
+    expect(played.steps[1]?.state.timerAt).toBe(second);
+    expect(played.steps[2]).toEqual({ effects: [], state: played.steps[1]?.state });
+    expect(played.steps[3]?.effects).toEqual([sendText('Status: shipped, first: Pizza')]);
   });
 
   it('ignores a result for another node, and keeps waiting through user messages', () => {

@@ -172,7 +172,7 @@ function toInput(m: Move, state: EngineState, wamid: string): EngineInput {
     case 'timer':
       return { kind: 'timer', dueAt: m.due === 'pending' ? (state.timerAt ?? 0) : m.due };
     case 'httpResult':
-      return { kind: 'httpResult', nodeId: m.nodeId === 'current' ? (state.currentNodeId ?? '') : m.nodeId, result: m.result };
+      return { kind: 'httpResult', nodeId: m.nodeId === 'current' ? (state.currentNodeId ?? '') : m.nodeId, result: m.result, waitUntil: null };
   }
 }
 

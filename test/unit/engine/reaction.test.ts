@@ -41,7 +41,7 @@ describe('reaction', () => {
       [node('s', 'start'), node('h', 'httpRequest', { method: 'GET', url: 'https://api.example/x' }), node('r', 'reaction', { emoji: '✅' }), node('m', 'message', { text: 'Done' })],
       [['s', 'h'], ['h', 'r', 'success'], ['r', 'm']],
     );
-    const result: EngineInput = { kind: 'httpResult', nodeId: 'h', result: { ok: true, status: 200, body: {} } };
+    const result: EngineInput = { kind: 'httpResult', nodeId: 'h', result: { ok: true, status: 200, body: {} }, waitUntil: null };
     const played = play(def, [[T0, start(text('hi'), 'wamid.HI')], [T0 + SECOND, result]]);
     expect(played.steps[1]?.effects).toEqual([sendText('Done')]);
     expect(played.state).toMatchObject({ status: 'Completed', currentNodeId: 'm', error: null });

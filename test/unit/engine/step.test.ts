@@ -16,7 +16,7 @@ describe('which inputs apply', () => {
     for (const input of [
       { kind: 'message', message: { type: 'text', text: 'hi', reply: null, replyTo: null }, wamid: 'wamid.HI' },
       { kind: 'timer', dueAt: T0 },
-      { kind: 'httpResult', nodeId: 'q', result: { ok: true, status: 200, body: {} } },
+      { kind: 'httpResult', nodeId: 'q', result: { ok: true, status: 200, body: {} }, waitUntil: null },
     ] as const) {
       const result = step(greet, ended, input, context);
       expect(result.state).toBe(ended);
