@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { listUsers } from '../db/repositories/users.js';
 import { accountView, createAccount } from '../tenants/accounts.js';
+import { ACCESS_TOKEN_PATTERN, ACCESS_TOKEN_RULE } from '../whatsapp/access-token.js';
 import { UsageError, required, withDatabase } from './context.js';
 
 const USAGE = `waflow users create --name NAME --phone-number-id ID --token TOKEN [--app-secret S] [--email E]
@@ -22,7 +23,7 @@ export async function usersCommand(args: string[]): Promise<number> {
     const input = {
       name: required(values, 'name'),
       metaPhoneNumberId: required(values, 'phone-number-id'),
-      metaAccessToken: required(values, 'token'),
+      metaAccessToken: accessToken(required(values, 'token')),
       appSecret: values['app-secret'] ?? null,
       email: values.email ?? null,
     };
@@ -36,4 +37,11 @@ export async function usersCommand(args: string[]): Promise<number> {
     return 0;
   }
   throw new UsageError(USAGE);
+}
+
+/** The token as the API takes it: trimmed, and sendable in a header. */
+function accessToken(text: string): string {
+  const token = text.trim();
+  if (!ACCESS_TOKEN_PATTERN.test(token)) throw new UsageError(`--token ${ACCESS_TOKEN_RULE}`);
+  return token;
 }

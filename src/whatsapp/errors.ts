@@ -124,6 +124,19 @@ export class GraphApiError extends Error {
     });
   }
 
+  /** A stored token that cannot be sent at all (see ACCESS_TOKEN_PATTERN): as Meta would answer a bad one. */
+  static unsendableToken(): GraphApiError {
+    return new GraphApiError({
+      message: 'the access token cannot be sent: it holds spaces, line breaks or characters outside ASCII; replace it',
+      code: TOKEN_ERROR_CODE,
+      subcode: null,
+      httpStatus: null,
+      retry: 'no',
+      fbtraceId: null,
+      details: null,
+    });
+  }
+
   /** A 2xx answer that does not say what a successful one must say. */
   static unexpectedResponse(httpStatus: number, problem: string): GraphApiError {
     return new GraphApiError({

@@ -4,6 +4,7 @@
  * the access token only ever travels in the Authorization header.
  */
 import { z } from 'zod';
+import { ACCESS_TOKEN_PATTERN } from './access-token.js';
 import { GraphApiError } from './errors.js';
 import { keepAliveClient } from './keep-alive.js';
 import type { OutboundMessage } from './outbound.js';
@@ -66,6 +67,8 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
 
   /** Resolves with a 2xx answer's parsed body; every other outcome is a GraphApiError. */
   async function call(method: 'GET' | 'POST', path: string, accessToken: string, body?: object): Promise<Answer> {
+    // Node would refuse the header: a retried "network error" for ever, where the token is the problem.
+    if (!ACCESS_TOKEN_PATTERN.test(accessToken)) throw GraphApiError.unsendableToken();
     let status: number;
     let text: string;
     try {

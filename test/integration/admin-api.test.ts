@@ -30,6 +30,14 @@ describe('users', () => {
     const bad = await h.api<{ error: { details: Array<{ path: string }> } }>('POST', '/api/v1/users', { name: '', metaPhoneNumberId: 'abc' }, ADMIN_TOKEN);
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.map((d) => d.path).sort()).toEqual(['metaAccessToken', 'metaPhoneNumberId', 'name']);
+    // A token that could never be sent in a header is refused; a trailing line break is trimmed.
+    for (const token of ['EAAG abc', 'EAAG\u00e9', 'EAAG\r\nX-Injected: 1']) {
+      const refused = await h.api<{ error: { details: Array<{ path: string }> } }>('POST', '/api/v1/users', { name: 'T', metaPhoneNumberId: '5550001', metaAccessToken: token }, ADMIN_TOKEN);
+      expect(refused.status, token).toBe(400);
+      expect(refused.body.error.details.map((d) => d.path)).toEqual(['metaAccessToken']);
+    }
+    const patched = await h.api('PATCH', '/api/v1/me', { metaAccessToken: `${ACCESS_TOKEN}\n` }, alice.apiKey);
+    expect(patched.status).toBe(200);
   });
 
   it('never returns the access token, and stores it encrypted', async () => {

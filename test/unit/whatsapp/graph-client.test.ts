@@ -172,6 +172,16 @@ describe('send: failures', () => {
     expect(everything).not.toContain('not-the-token');
   });
 
+  it('refuses a token that cannot be sent in a header as a token error, before any request', async () => {
+    const before = sim.sent.length;
+    for (const token of [`${TOKEN}\n`, 'EAAG tok', 'EAAG\u00e9']) {
+      const error = await sendError(graph.send(PNID, token, TO, { type: 'text', text: { body: 'hi' } }));
+      expect(error).toMatchObject({ code: 190, retry: 'no' });
+      expect(isTokenError(error)).toBe(true);
+    }
+    expect(sim.sent.length).toBe(before);
+  });
+
   it('answers 100 for a phone number id the token cannot use', async () => {
     const error = await sendError(graph.send('999', TOKEN, TO, { type: 'text', text: { body: 'hi' } }));
     expect(error).toMatchObject({ code: 100, subcode: 33, httpStatus: 400, retry: 'no' });
