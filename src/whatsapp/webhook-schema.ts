@@ -23,7 +23,7 @@ export const envelopeSchema = z.looseObject({
   entry: z.array(z.unknown()),
 });
 
-export const entrySchema = z.looseObject({ changes: z.array(z.unknown()) });
+export const entrySchema = z.looseObject({ id: z.unknown().optional(), time: z.unknown().optional(), changes: z.array(z.unknown()) });
 
 export const changeSchema = z.looseObject({ field: z.string(), value: z.unknown() });
 

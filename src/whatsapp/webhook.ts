@@ -58,30 +58,33 @@ function* envelopeRecords(body: unknown, receivedAt: number): Generator<WebhookR
       yield ignored(null, `malformed entry: ${firstIssue(parsed.error)}`, entry);
       continue;
     }
-    for (const change of parsed.data.changes) yield* changeRecords(change, receivedAt);
+    // Two notices alike in every field but their entry's time are two events (a template approved,
+    // paused, then approved again); a redelivery repeats the entry as it was.
+    const stamp = { id: parsed.data.id, time: parsed.data.time };
+    for (const change of parsed.data.changes) yield* changeRecords(change, receivedAt, stamp);
   }
 }
 
-function* changeRecords(change: unknown, receivedAt: number): Generator<WebhookRecord> {
+function* changeRecords(change: unknown, receivedAt: number, stamp: EntryStamp): Generator<WebhookRecord> {
   const parsed = changeSchema.safeParse(change);
   if (!parsed.success) {
-    yield ignored(null, `malformed change: ${firstIssue(parsed.error)}`, change);
+    yield ignored(null, `malformed change: ${firstIssue(parsed.error)}`, change, stamp);
     return;
   }
   const { field, value } = parsed.data;
   if (field !== 'messages') {
-    yield ignored(phoneNumberIdOf(value), `field "${field}" is not handled`, change);
+    yield ignored(phoneNumberIdOf(value), `field "${field}" is not handled`, change, stamp);
     return;
   }
   const parsedValue = messagesValueSchema.safeParse(value);
   if (!parsedValue.success) {
-    yield ignored(phoneNumberIdOf(value), `malformed messages change: ${firstIssue(parsedValue.error)}`, change);
+    yield ignored(phoneNumberIdOf(value), `malformed messages change: ${firstIssue(parsedValue.error)}`, change, stamp);
     return;
   }
   const { metadata, contacts = [], messages = [], statuses = [], errors } = parsedValue.data;
   const phoneNumberId = metadata.phone_number_id;
   if (messages.length === 0 && statuses.length === 0 && errors === undefined) {
-    yield ignored(phoneNumberId, 'messages change without messages, statuses or errors', change);
+    yield ignored(phoneNumberId, 'messages change without messages, statuses or errors', change, stamp);
     return;
   }
   const profiles = contacts.flatMap((contact) => {
@@ -92,7 +95,7 @@ function* changeRecords(change: unknown, receivedAt: number): Generator<WebhookR
   for (const status of statuses) yield statusRecord(status, phoneNumberId, receivedAt);
   if (errors !== undefined) {
     const described = errors.map(describeError).join('; ') || 'none listed';
-    yield ignored(phoneNumberId, `webhook errors: ${described}`, errors);
+    yield ignored(phoneNumberId, `webhook errors: ${described}`, errors, { ...stamp, value });
   }
 }
 
@@ -168,17 +171,20 @@ function statusRecord(raw: unknown, phoneNumberId: string, receivedAt: number): 
   };
 }
 
-function ignored(phoneNumberId: string | null, reason: string, data: unknown): IgnoredRecord {
-  const dedupeKey = `ignored:${fingerprint(phoneNumberId, data)}`;
+/** The entry a change came in (its id and time, as sent), or whatever else tells one notice from another. */
+type EntryStamp = Record<string, unknown>;
+
+function ignored(phoneNumberId: string | null, reason: string, data: unknown, stamp: EntryStamp = {}): IgnoredRecord {
+  const dedupeKey = `ignored:${fingerprint(phoneNumberId, stamp, data)}`;
   return { kind: 'ignored', dedupeKey, phoneNumberId, contactKey: null, reason, data };
 }
 
 /**
- * Same part, same key, so redeliveries dedupe; the phone number id is part of it so that
- * identical notices for two numbers stay two records.
+ * Same part in the same entry, same key, so redeliveries dedupe; the phone number id is part of
+ * it so that identical notices for two numbers stay two records.
  */
-function fingerprint(phoneNumberId: string | null, data: unknown): string {
-  return createHash('sha256').update(JSON.stringify([phoneNumberId, data])).digest('hex');
+function fingerprint(phoneNumberId: string | null, stamp: EntryStamp, data: unknown): string {
+  return createHash('sha256').update(JSON.stringify([phoneNumberId, stamp, data])).digest('hex');
 }
 
 function phoneNumberIdOf(value: unknown): string | null {

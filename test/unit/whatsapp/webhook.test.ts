@@ -383,6 +383,18 @@ describe('parseWebhook: garbage', () => {
     for (const key of first) expect(key).toMatch(/^ignored:[0-9a-f]{64}$/);
   });
 
+  it('keeps notices alike but for their entry\'s time apart, and a redelivery of one together', () => {
+    const change = { field: 'message_template_status_update', value: { event: 'APPROVED', message_template_id: 55 } };
+    const at = (time: number) => envelope({ ...(entry(change) as Record<string, unknown>), time });
+    const [approved] = parse(at(1_700_000_000)).map((record) => record.dedupeKey);
+    const [again] = parse(at(1_700_090_000)).map((record) => record.dedupeKey);
+    expect(again).not.toBe(approved);
+    expect(parse(at(1_700_000_000)).map((record) => record.dedupeKey)).toEqual([approved]);
+    // Two error notices with the same errors but other fields apart are two notices too.
+    const notice = (extra: string) => envelope(entry(messagesChange({ errors: [{ code: 131000 }], extra })));
+    expect(parse(notice('a'))[0]!.dedupeKey).not.toBe(parse(notice('b'))[0]!.dedupeKey);
+  });
+
   it('keeps identical notices for two phone numbers apart', () => {
     const errors = [{ code: 131000, title: 'Something went wrong' }];
     const records = parse(envelope(entry(messagesChange({ errors }, '101'), messagesChange({ errors }, '102'))));
