@@ -1,7 +1,7 @@
 /**
  * The seed's library API, for code that shares this codebase: `executeFlow(session, text,
  * sendMessage, metadata)` runs one step of a session's flow and sends its messages through the
- * given function; `FlowSendMessageError` carries an HTTP-like `status` (401 when Meta says the
+ * given function (`messageSender(credentials)` makes one from `sendMessage`); `FlowSendMessageError` carries an HTTP-like `status` (401 when Meta says the
  * token expired). The service itself does not use this path: its worker records every message
  * before sending and retries; this is the direct, synchronous equivalent.
  */
@@ -65,7 +65,10 @@ export async function executeFlow(
   const state = toEngineState(session);
   // the seed's metadata carries no wamid, so a `reaction` node has nothing to react to here
   const inbound = { message: summaryOf(text, metadata), wamid: null };
-  const result = step(parsed.definition, state, state.currentNodeId === null ? { kind: 'start', ...inbound } : { kind: 'message', ...inbound }, {
+  // The seed keeps one Session per contact and flow and calls this again when the trigger matches:
+  // a session that is not waiting (never started, Completed, Errored…) starts over.
+  const waiting = state.currentNodeId !== null && (session.status === 'Active' || session.status === 'Paused');
+  const result = step(parsed.definition, state, waiting ? { kind: 'message', ...inbound } : { kind: 'start', ...inbound }, {
     contact: { name: session.contact.name ?? null, phone: session.contact.phone },
     now: options.now ?? Date.now(),
     maxNodesPerStep: options.maxNodesPerStep ?? 100,
@@ -106,6 +109,11 @@ export interface SendCredentials {
   graphUrl?: string;
   apiVersion?: string;
   timeoutMs?: number;
+}
+
+/** `sendMessage` bound to one number's credentials: the `SendMessage` that `executeFlow` takes. */
+export function messageSender(credentials: SendCredentials): SendMessage {
+  return (to, message) => sendMessage(credentials, to, message);
 }
 
 /** Sends one message through the Graph API; throws GraphApiError (typed, with `retry`). */

@@ -1,6 +1,6 @@
 /** The seed's executeFlow API, sending through the simulator over real HTTP. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FlowSendMessageError, executeFlow, sendMessage, type SeedSession } from '../../../src/compat/seed.js';
+import { FlowSendMessageError, executeFlow, messageSender, type SeedSession } from '../../../src/compat/seed.js';
 import { startSimulator, type Simulator } from '../../../src/simulator/index.js';
 import { menuFlow } from '../../fixtures/flows.js';
 
@@ -23,8 +23,7 @@ const session = (overrides: Partial<SeedSession> = {}): SeedSession => ({
   ...overrides,
 });
 
-const send = (token = TOKEN) => (to: string, message: Parameters<typeof sendMessage>[2]) =>
-  sendMessage({ phoneNumberId: PNID, accessToken: token, graphUrl: simulator.url }, to, message);
+const send = (token = TOKEN) => messageSender({ phoneNumberId: PNID, accessToken: token, graphUrl: simulator.url });
 
 describe('executeFlow', () => {
   it('starts a session, sends its messages and returns the paused state', async () => {
@@ -43,6 +42,14 @@ describe('executeFlow', () => {
     });
     expect(next.status).toBe('Completed');
     expect(simulator.sent.filter((m) => m.to === '15559990002').at(-1)!.body).toMatchObject({ text: { body: 'Bye!' } });
+  });
+
+  it('starts a finished or errored session over, as the seed does when the trigger matches again', async () => {
+    for (const [status, phone] of [['Completed', '15559990003'], ['Errored', '15559990004']] as const) {
+      const state = await executeFlow(session({ status, currentNodeId: 'bye', contact: { phone, name: 'Zoe' } }), 'hola', send(), { type: 'text', rawText: 'hola', interactive: null });
+      expect(state, status).toMatchObject({ status: 'Paused', currentNodeId: 'menu' });
+      expect(simulator.sent.filter((m) => m.to === phone)[0]!.body, status).toMatchObject({ text: { body: 'Hi Zoe! Welcome.' } });
+    }
   });
 
   it('throws FlowSendMessageError with status 401 when the token is invalid (190)', async () => {
