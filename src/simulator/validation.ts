@@ -95,12 +95,14 @@ function checkMediaObject(media: unknown, path: string): Problem {
   );
 }
 
-function checkHeader(header: unknown): Problem {
+/** A list's header can only be text; reply buttons take media too (reference §5). */
+function checkHeader(header: unknown, interactiveType: unknown): Problem {
   if (header === undefined) return undefined;
   const type = field(header, 'type');
   if (type === 'text') {
     return requiredText(field(header, 'text'), 'interactive.header.text', 'Header text', LIMITS.headerText);
   }
+  if (interactiveType === 'list') return invalidValue('Header type of a list must be text');
   if (type === 'image' || type === 'video' || type === 'document') {
     return checkMediaObject(field(header, type), `interactive.header.${type}`);
   }
@@ -210,7 +212,7 @@ function checkInteractive(interactive: unknown): Problem {
       'Body text',
       LIMITS.interactiveBody,
     ) ??
-    checkHeader(field(interactive, 'header')) ??
+    checkHeader(field(interactive, 'header'), field(interactive, 'type')) ??
     (footer === undefined
       ? undefined
       : requiredText(field(footer, 'text'), 'interactive.footer.text', 'Footer text', LIMITS.footerText)) ??

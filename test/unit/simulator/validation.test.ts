@@ -68,6 +68,15 @@ describe('validateMessagesRequest: refused', () => {
     ['no body', buttonsBody([reply('a', 'A')], { body: undefined }), 131008, /interactive\.body\.text is required/],
     ['a 61-character header', buttonsBody([reply('a', 'A')], { header: { type: 'text', text: 'h'.repeat(61) } }), 131009, /Header text length invalid/],
     ['an unknown header type', buttonsBody([reply('a', 'A')], { header: { type: 'audio' } }), 131009, /Header type must be one of/],
+    [
+      'a list with an image header',
+      envelope({
+        type: 'interactive',
+        interactive: { type: 'list', header: { type: 'image', image: { link: 'https://x.test/a.png' } }, body: { text: 'Pick' }, action: { button: 'Options', sections: [{ rows: rows(1, 'r') }] } },
+      }),
+      131009,
+      /Header type of a list must be text/,
+    ],
     ['a 61-character footer', buttonsBody([reply('a', 'A')], { footer: { text: 'f'.repeat(61) } }), 131009, /Footer text length invalid/],
     ['no action', envelope({ type: 'interactive', interactive: { type: 'button', body: { text: 'x' } } }), 131008, /interactive\.action is required/],
     ['an unknown interactive type', envelope({ type: 'interactive', interactive: { type: 'carousel', body: { text: 'x' } } }), 131009, /Interactive type must be one of/],
