@@ -15,7 +15,10 @@ const COMMIT_SKEW_ROWS = 200;
 
 export interface Replay {
   events: InboxEvent[];
-  /** False when more events exist than one page: the client should reload instead. */
+  /**
+   * False when the client should reload instead: more events exist than one page, or the last
+   * one it saw is gone (pruned after EVENTS_RETENTION_DAYS, so some after it may be too).
+   */
   complete: boolean;
 }
 
@@ -24,6 +27,8 @@ export async function replayEvents(db: Db, userId: string, afterSeq: number): Pr
     afterSeq > 0 ? eventsJustBefore(db, userId, afterSeq, COMMIT_SKEW_MS, COMMIT_SKEW_ROWS) : [],
     eventsSince(db, userId, afterSeq, REPLAY_PAGE + 1),
   ]);
-  const complete = after.length <= REPLAY_PAGE;
+  // `before` holds the last seen event itself whenever it still exists.
+  const anchorGone = afterSeq > 0 && before.length === 0;
+  const complete = after.length <= REPLAY_PAGE && !anchorGone;
   return { events: [...before, ...after.slice(0, REPLAY_PAGE)].map(inboxEvent), complete };
 }

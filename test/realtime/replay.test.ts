@@ -4,7 +4,9 @@
  * (an event can be published after one with a higher number).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inArray } from 'drizzle-orm';
 import type { Database } from '../../src/db/client.js';
+import { events } from '../../src/db/schema.js';
 import { recordEvents } from '../../src/db/repositories/events.js';
 import { EVENT_TYPES, type NewRealtimeEvent } from '../../src/realtime/events.js';
 import { REPLAY_PAGE, replayEvents } from '../../src/realtime/replay.js';
@@ -46,6 +48,15 @@ describe('replay', () => {
     const recorded = await recordEvents(database.db, [event('few', 1), event('few', 2), event('few', 3)]);
     const replay = await replayEvents(database.db, 'few', recorded[2]!.seq);
     expect(replay).toEqual({ complete: true, events: recorded.map((item) => ({ type: item.type, payload: { ...item.payload, seq: item.seq } })) });
-    expect(await replayEvents(database.db, 'nobody', recorded[2]!.seq)).toEqual({ complete: true, events: [] });
+    // Not the user's event: nothing of it, and the client is told to reload.
+    expect(await replayEvents(database.db, 'nobody', recorded[2]!.seq)).toEqual({ complete: false, events: [] });
+  });
+
+  it('tells a client to reload when the last event it saw was pruned', async () => {
+    const recorded = await recordEvents(database.db, [event('away', 1), event('away', 2), event('away', 3)]);
+    await database.db.delete(events).where(inArray(events.id, [recorded[0]!.seq, recorded[1]!.seq]));
+    const replay = await replayEvents(database.db, 'away', recorded[0]!.seq);
+    expect(replay.complete).toBe(false);
+    expect(replay.events.map((item) => item.payload.seq)).toEqual([recorded[2]!.seq]);
   });
 });
