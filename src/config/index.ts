@@ -28,7 +28,7 @@ const envSchema = z.object({
   REDIS_PREFIX: z.string().regex(/^[\w.-]+$/, 'letters, digits, _ . -').default('waflow'),
   WHATSAPP_APP_SECRET: z.string().min(1).optional(),
   WHATSAPP_VERIFY_TOKEN: z.string().min(1).optional(),
-  META_GRAPH_URL: z.url().default(GRAPH_DEFAULTS.baseUrl),
+  META_GRAPH_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).default(GRAPH_DEFAULTS.baseUrl),
   META_API_VERSION: z.string().regex(/^v\d+\.\d+$/, 'must look like v24.0').default(GRAPH_DEFAULTS.apiVersion),
   GRAPH_TIMEOUT_MS: positiveInt.default(GRAPH_DEFAULTS.timeoutMs),
   FRONTEND_URL: commaList.default(['http://localhost:3000']),
@@ -105,7 +105,9 @@ export class ConfigError extends Error {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(env);
+  // A variable set to nothing (`PORT=${PORT}` in a compose file, PORT unset) counts as unset:
+  // it would otherwise become port 0, a random one.
+  const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, value]) => value !== '')));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);

@@ -31,6 +31,13 @@ describe('loadConfig', () => {
     expect(config.graph.baseUrl).toBe('http://localhost:4010');
   });
 
+  it('takes a variable set to nothing as unset, and a Graph URL only over http(s)', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '' })).toMatchObject({ port: 3001, database: { kind: 'embedded' } });
+    for (const url of ['ftp://graph.example', 'javascript:alert(1)']) {
+      expect(() => loadConfig({ META_GRAPH_URL: url }), url).toThrow(/META_GRAPH_URL: must be an http:\/\/ or https:\/\/ URL/);
+    }
+  });
+
   it('refuses bad values, naming each variable', () => {
     const load = () => loadConfig({ PORT: 'x', ENCRYPTION_KEY: 'short', WEBHOOK_BODY_LIMIT_BYTES: '1000', DATABASE_URL: 'mysql://x' });
     expect(load).toThrow(ConfigError);
