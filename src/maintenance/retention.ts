@@ -6,7 +6,7 @@
  */
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
-import { pruneEvents, pruneInbox } from '../db/repositories/retention.js';
+import { firstEventIdFrom, firstInboxIdFrom, pruneEvents, pruneInbox } from '../db/repositories/retention.js';
 
 export interface RetentionSettings {
   eventsDays: number;
@@ -16,15 +16,20 @@ export interface RetentionSettings {
 const DAY_MS = 24 * 60 * 60_000;
 const BATCH = 5_000;
 
+type Prune = (db: Db, before: Date, untilId: number, limit: number) => Promise<number>;
+
 export async function pruneOnce(db: Db, settings: RetentionSettings, now: number): Promise<{ events: number; inbox: number }> {
-  const drain = async (prune: (before: Date, limit: number) => Promise<number>, days: number) => {
+  /** Batch after batch, below the first young row's id (found once: see `firstEventIdFrom`). */
+  const drain = async (firstIdFrom: (db: Db, before: Date) => Promise<number>, prune: Prune, days: number) => {
+    const before = new Date(now - days * DAY_MS);
+    const untilId = await firstIdFrom(db, before);
     let total = 0;
-    for (let deleted = BATCH; deleted === BATCH; total += deleted) deleted = await prune(new Date(now - days * DAY_MS), BATCH);
+    for (let deleted = BATCH; deleted === BATCH; total += deleted) deleted = await prune(db, before, untilId, BATCH);
     return total;
   };
   return {
-    events: await drain((before, limit) => pruneEvents(db, before, limit), settings.eventsDays),
-    inbox: await drain((before, limit) => pruneInbox(db, before, limit), settings.inboxDays),
+    events: await drain(firstEventIdFrom, pruneEvents, settings.eventsDays),
+    inbox: await drain(firstInboxIdFrom, pruneInbox, settings.inboxDays),
   };
 }
 

@@ -34,3 +34,17 @@ it('prunes old events and settled inbox rows, never pending ones', async () => {
   expect(await queryCount(h, sql`select count(*)::int as n from events`)).toBe(0);
   expect(await queryCount(h, sql`select count(*)::int as n from inbound_events where state <> 'pending'`)).toBe(0);
 });
+
+it('reads no further than the first row younger than the period: ids follow creation', async () => {
+  const at = Date.now();
+  const insert = (daysAgo: number) =>
+    h.waflow.database.db.execute(sql`insert into events (user_id, contact_id, type, payload, created_at)
+      values ('u-retention', null, 'message:new', '{}'::jsonb, ${new Date(at - daysAgo * DAY)}) returning id`);
+  await insert(10);
+  await insert(1);
+  // Written late with an old time (ids are taken at insert): past the bound, left for a later run.
+  await insert(10);
+  expect(await pruneOnce(h.waflow.database.db, { eventsDays: 7, inboxDays: 30 }, at)).toMatchObject({ events: 1 });
+  expect(await queryCount(h, sql`select count(*)::int as n from events where user_id = 'u-retention'`)).toBe(2);
+});
+
