@@ -37,6 +37,7 @@ import { createOperatorActions } from './operator/actions.js';
 import { createRealtime } from './realtime/index.js';
 import { createSafeHttp } from './safe-http/index.js';
 import { createSecretBox } from './security/encryption.js';
+import { ensureSameEncryptionKey } from './security/key-check.js';
 import { createTenantDirectory } from './tenants/directory.js';
 import { openSecrets } from './tenants/secrets.js';
 import { createGraphClient } from './whatsapp/graph-client.js';
@@ -78,6 +79,12 @@ export async function createWaflow(config: Config, options: WaflowOptions = {}):
   const sharedDatabase = database.kind === 'postgres';
   const redis: Redis | null = config.redisUrl ? redisConnection(config.redisUrl, 'commands', log) : null;
   const box = createSecretBox(secrets.encryptionKey);
+  try {
+    await ensureSameEncryptionKey(db, box);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
   // Webhooks look tenants up: on the handle that does not wait behind the worker.
   const tenants = createTenantDirectory(database.inboxDb, box);
   const now = () => Date.now();

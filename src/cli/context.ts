@@ -3,12 +3,14 @@ import { loadConfig } from '../config/index.js';
 import { resolveSecrets } from '../config/secrets.js';
 import { openDatabase, type Database } from '../db/client.js';
 import { createSecretBox, type SecretBox } from '../security/encryption.js';
+import { ensureSameEncryptionKey } from '../security/key-check.js';
 
 export async function withDatabase<T>(run: (database: Database, box: SecretBox) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const box = createSecretBox(resolveSecrets(config).encryptionKey);
   const database = await openDatabase(config.database);
   try {
+    await ensureSameEncryptionKey(database.db, box);
     return await run(database, box);
   } finally {
     await database.close();

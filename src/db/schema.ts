@@ -259,3 +259,9 @@ export const tenantSecrets = pgTable(
   },
   (t) => [primaryKey({ columns: [t.userId, t.name] })],
 );
+
+/** Values the service keeps about itself (e.g. the encryption key check, `security/key-check.ts`). */
+export const serviceSettings = pgTable('service_settings', {
+  name: text('name').primaryKey(),
+  value: text('value').notNull(),
+});

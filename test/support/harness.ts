@@ -57,7 +57,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     options.simulator ??
     (await startSimulator({ appSecret: APP_SECRET, phoneNumbers: { [PHONE_NUMBER_ID]: { accessToken: ACCESS_TOKEN } } }));
   const env = { ...serviceEnv(dataDir, simulator.url), PORT: '0', ...options.env };
-  const waflow = await createWaflow(loadConfig(env));
+  const waflow = await createWaflow(loadConfig(env)).catch(async (error: unknown) => {
+    if (!options.simulator) await simulator.close();
+    throw error;
+  });
   const url = await waflow.listen();
   simulator.setWebhookUrl(`${url}/webhooks/whatsapp`);
 
