@@ -5,16 +5,26 @@ import { openDatabase, type Database } from '../db/client.js';
 import { createSecretBox, type SecretBox } from '../security/encryption.js';
 import { ensureSameEncryptionKey } from '../security/key-check.js';
 
-export async function withDatabase<T>(run: (database: Database, box: SecretBox) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const box = createSecretBox(resolveSecrets(config).encryptionKey);
-  const database = await openDatabase(config.database);
+/** Runs `run` on the configured database, closed afterwards. */
+export async function withDatabase<T>(run: (database: Database) => Promise<T>): Promise<T> {
+  const database = await openDatabase(loadConfig().database);
   try {
-    await ensureSameEncryptionKey(database.db, box);
-    return await run(database, box);
+    return await run(database);
   } finally {
     await database.close();
   }
+}
+
+/**
+ * `withDatabase` with the secret box, for commands that seal secrets: its key must be the one
+ * the database's other processes use (`security/key-check.ts`).
+ */
+export async function withSecretBox<T>(run: (database: Database, box: SecretBox) => Promise<T>): Promise<T> {
+  const box = createSecretBox(resolveSecrets(loadConfig()).encryptionKey);
+  return withDatabase(async (database) => {
+    await ensureSameEncryptionKey(database.db, box);
+    return run(database, box);
+  });
 }
 
 export class UsageError extends Error {

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { listUsers } from '../db/repositories/users.js';
 import { accountView, createAccount } from '../tenants/accounts.js';
 import { ACCESS_TOKEN_PATTERN, ACCESS_TOKEN_RULE } from '../whatsapp/access-token.js';
-import { UsageError, required, withDatabase } from './context.js';
+import { UsageError, required, withDatabase, withSecretBox } from './context.js';
 
 const USAGE = `waflow users create --name NAME --phone-number-id ID --token TOKEN [--app-secret S] [--email E]
 waflow users list`;
@@ -27,7 +27,7 @@ export async function usersCommand(args: string[]): Promise<number> {
       appSecret: values['app-secret'] ?? null,
       email: values.email ?? null,
     };
-    const { user, apiKey } = await withDatabase((database, box) => createAccount(database.db, box, input));
+    const { user, apiKey } = await withSecretBox((database, box) => createAccount(database.db, box, input));
     process.stdout.write(`${JSON.stringify({ ...accountView(user), apiKey }, null, 2)}\n`);
     return 0;
   }
