@@ -2,37 +2,19 @@
  * `waflow flows schema` and `waflow flows lint`, run as a user runs them: a real process, its
  * output and its exit code (in parallel: each is a process of its own).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, describe, it } from 'vitest';
 import { NODE_TYPES } from '../../src/flows/definition.js';
 import { flow, node } from '../golden/support.js';
+import { ROOT, runWaflow } from './run.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SHOWCASE = join(ROOT, 'examples/showcase.flow.json');
 const showcaseDefinition = (JSON.parse(readFileSync(SHOWCASE, 'utf8')) as { definition: unknown }).definition;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function waflow(...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const waflow = (...args: string[]) => runWaflow(args);
 
 const scratch = mkdtempSync(join(tmpdir(), 'waflow-cli-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
