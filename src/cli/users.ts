@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { listUsers } from '../db/repositories/users.js';
 import { accountView, createAccount } from '../tenants/accounts.js';
-import { ACCESS_TOKEN_PATTERN, ACCESS_TOKEN_RULE } from '../whatsapp/access-token.js';
+import { accessTokenSchema } from '../whatsapp/access-token.js';
 import { UsageError, required, withDatabase, withSecretBox } from './context.js';
 
 const USAGE = `waflow users create --name NAME --phone-number-id ID --token TOKEN [--app-secret S] [--email E]
@@ -39,9 +39,9 @@ export async function usersCommand(args: string[]): Promise<number> {
   throw new UsageError(USAGE);
 }
 
-/** The token as the API takes it: trimmed, and sendable in a header. */
+/** The token as the API takes it (`accessTokenSchema`). */
 function accessToken(text: string): string {
-  const token = text.trim();
-  if (!ACCESS_TOKEN_PATTERN.test(token)) throw new UsageError(`--token ${ACCESS_TOKEN_RULE}`);
-  return token;
+  const parsed = accessTokenSchema.safeParse(text);
+  if (!parsed.success) throw new UsageError(`--token ${parsed.error.issues[0]!.message}`);
+  return parsed.data;
 }

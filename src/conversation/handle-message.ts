@@ -7,10 +7,10 @@ import { upsertContact, type ContactRow } from '../db/repositories/contacts.js';
 import type { HeadLease, MessageRow } from '../db/repositories/messages.js';
 import type { LiveSession } from '../db/repositories/sessions.js';
 import { LIVE_SESSION_STATUSES } from '../engine/types.js';
-import { isReply } from '../engine/replies.js';
 import type { InboundProfile, MessageRecordData } from '../whatsapp/inbound.js';
 import { advanceSession, type AdvanceDeps, type PendingHttp } from './advance.js';
-import { recordMessages, type LeasedHead, type Reply } from './outbound.js';
+import type { LeasedHead } from '../db/repositories/outbox.js';
+import { recordMessages, type Reply } from './outbound.js';
 import { routeMessage, type SessionChange } from './route-message.js';
 
 export interface MessageOutcome {
@@ -51,7 +51,7 @@ export async function handleMessage(
   // Locked under the contact's key too, its live session is read again under that lock.
   if (lockContact && (await lockContact(contact.phone))) ({ contact, live } = await resolveContact(tx, userId, data.profile, at));
   const sessionChanges: SessionChange[] = [];
-  const route = await routeMessage(tx, deps.definitions, { userId, live }, { text: data.summary.text, reply: isReply(data.summary) }, now, sessionChanges);
+  const route = await routeMessage(tx, deps.definitions, { userId, live }, data.summary, now, sessionChanges);
 
   let sessionId: string | null = null;
   let reason: string | null = null;

@@ -5,7 +5,7 @@
  */
 import type { Db } from '../db/client.js';
 import { insertMessagesLeasing, type HeadLease, type MessageRow, type NewMessage } from '../db/repositories/messages.js';
-import type { OutboxItem } from '../db/repositories/outbox.js';
+import type { LeasedHead } from '../db/repositories/outbox.js';
 import { outboundPreview, type OutboundMessage } from '../whatsapp/outbound.js';
 
 export interface Recipient {
@@ -13,12 +13,6 @@ export interface Recipient {
   contactId: string;
   /** Where the replies go (the contact's phone, or BSUID). */
   phone: string;
-}
-
-/** The head of a contact's queue, leased as it was queued: the sender sends it without claiming it. */
-export interface LeasedHead {
-  item: OutboxItem;
-  leaseUntil: Date;
 }
 
 export interface Reply {

@@ -8,7 +8,9 @@ import type { Db } from '../db/client.js';
 import { activeFlowCandidates, type FlowCandidate } from '../db/repositories/flows.js';
 import { setSessionStatus, type LiveSession, type SessionRow } from '../db/repositories/sessions.js';
 import { isRestartKeyword, isSessionExpired } from '../flows/settings.js';
+import { isReply } from '../engine/replies.js';
 import type { SessionStatus } from '../engine/types.js';
+import type { InboundSummary } from '../whatsapp/inbound.js';
 import type { FlowDefinition } from '../flows/definition.js';
 import { chooseFlowByTrigger } from '../flows/trigger.js';
 import type { DefinitionCache } from './definitions.js';
@@ -26,18 +28,19 @@ export interface SessionChange {
 }
 
 /**
- * `live`: the contact's latest live session, read with the contact (`upsertContact`). `reply`:
- * whether the user said something (`engine/replies.ts`); a reaction or a system notice goes to
- * a live session, which ignores it, but never starts a flow (a "default" flow would greet a 👍).
+ * `live`: the contact's latest live session, read with the contact (`upsertContact`). A message
+ * that is not a reply (a reaction, a system notice: `engine/replies.ts`) goes to a live session,
+ * which ignores it, but never starts a flow (a "default" flow would greet a 👍).
  */
 export async function routeMessage(
   tx: Db,
   definitions: DefinitionCache,
   { userId, live }: { userId: string; live: LiveSession | undefined },
-  { text, reply }: { text: string | null; reply: boolean },
+  message: InboundSummary,
   now: number,
   changes: SessionChange[],
 ): Promise<Route> {
+  const { text } = message;
   if (live) {
     const { session, flow } = live;
     const loaded = await definitions.get(tx, flow, session.flowVersion ?? flow.version);
@@ -58,7 +61,7 @@ export async function routeMessage(
       return { kind: 'resume', session, definition: loaded.definition };
     }
   }
-  if (!reply) return { kind: 'none', reason: 'not a reply: starts no flow' };
+  if (!isReply(message)) return { kind: 'none', reason: 'not a reply: starts no flow' };
   const flow = chooseFlowByTrigger(await activeFlowCandidates(tx, userId), text);
   if (!flow) return { kind: 'none', reason: 'no active flow matched' };
   return startRoute(tx, definitions, flow);

@@ -10,7 +10,8 @@ import { findSessionForUser, type DueTimer } from '../db/repositories/sessions.j
 import { LIVE_SESSION_STATUSES, type EngineInput, type HttpResult } from '../engine/types.js';
 import type { HeadLease, MessageRow } from '../db/repositories/messages.js';
 import { advanceSession, type AdvanceDeps, type Advanced, type PendingHttp } from './advance.js';
-import { recordMessages, type LeasedHead } from './outbound.js';
+import type { LeasedHead } from '../db/repositories/outbox.js';
+import { recordMessages } from './outbound.js';
 
 export const SESSION_EVENT_KINDS = ['timer', 'http'] as const;
 

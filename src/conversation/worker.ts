@@ -14,7 +14,7 @@ import type { Metrics } from '../observability/metrics.js';
 import type { Tenant, TenantDirectory } from '../tenants/directory.js';
 import type { MessageRecordData } from '../whatsapp/inbound.js';
 import type { AdvanceDeps, PendingHttp } from './advance.js';
-import type { LeasedHead } from './outbound.js';
+import type { LeasedHead } from '../db/repositories/outbox.js';
 import { DuplicateMessageError, handleMessage, type ContactLock } from './handle-message.js';
 import { conversationKey, parseConversationKey, type ConversationRef } from './keys.js';
 import type { SessionChange } from './route-message.js';

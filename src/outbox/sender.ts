@@ -21,10 +21,10 @@ import {
   recordSent,
   removeOutbox,
   type HeadClaim,
+  type LeasedHead,
   type OutboxItem,
 } from '../db/repositories/outbox.js';
 import type { HeadLease } from '../db/repositories/messages.js';
-import type { LeasedHead } from '../conversation/outbound.js';
 import { errorBotSession } from '../db/repositories/sessions.js';
 import { markTokenExpired } from '../db/repositories/users.js';
 import type { Metrics } from '../observability/metrics.js';

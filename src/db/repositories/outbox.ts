@@ -18,6 +18,12 @@ export interface OutboxItem {
   to: string;
 }
 
+/** The head of a contact's queue, leased to a sender as it was queued: sent without claiming it. */
+export interface LeasedHead {
+  item: OutboxItem;
+  leaseUntil: Date;
+}
+
 export type HeadClaim =
   | { kind: 'claimed'; item: OutboxItem }
   | { kind: 'empty' }

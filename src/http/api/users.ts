@@ -7,7 +7,7 @@ import { isUniqueViolation } from '../../db/errors.js';
 import { generateApiKey, hashApiKey } from '../../security/api-keys.js';
 import { accountView, createAccount, updateAccount, type AccountChanges } from '../../tenants/accounts.js';
 import { PHONE_NUMBER_ID_PATTERN } from '../../whatsapp/webhook-schema.js';
-import { ACCESS_TOKEN_PATTERN, ACCESS_TOKEN_RULE } from '../../whatsapp/access-token.js';
+import { accessTokenSchema } from '../../whatsapp/access-token.js';
 import { HttpError, notFound, parseWith } from '../errors.js';
 import type { ApiDeps } from './deps.js';
 
@@ -15,8 +15,7 @@ export const createUserBody = z.strictObject({
   name: z.string().trim().min(1).max(200),
   email: z.email().optional(),
   metaPhoneNumberId: z.string().regex(PHONE_NUMBER_ID_PATTERN, 'must be the numeric phone_number_id from Meta'),
-  // Trimmed: a token pasted with a trailing line break is still the token.
-  metaAccessToken: z.string().trim().min(1).max(4096).regex(ACCESS_TOKEN_PATTERN, ACCESS_TOKEN_RULE),
+  metaAccessToken: accessTokenSchema,
   appSecret: z.string().min(1).max(512).optional(),
   /** The number's throughput tier (Meta: 80 by default, up to 1,000); unset: SEND_RATE_PER_NUMBER. */
   messagesPerSecond: z.number().int().min(1).max(1000).optional(),
