@@ -83,16 +83,23 @@ describe('benchmark scripts (smoke)', { timeout: 180_000 }, () => {
     }
   });
 
-  it('statements: what the server sends to PostgreSQL per inbound message, counted on the wire', async () => {
-    const result = await runBench('statements', ['--rate', '20', '--duration', '1']);
+  it('statements: per inbound message, counted on the wire to PostgreSQL and timed inside PGlite', async () => {
+    const result = await runBench('statements', ['--mode', 'embedded,postgres', '--rate', '20', '--duration', '1']);
     expect(result.bench).toBe('statements');
-    expect(result.summary).toMatchObject({ messages: 20, lost: 0 });
-    // Each message is at least its transaction's begin, work and commit, and the sender's send.
-    expect(result.summary?.['statements per message']).toBeGreaterThan(4);
-    expect(result.summary?.['transactions per message']).toBeGreaterThanOrEqual(1);
-    const texts = result.rows.map((row) => String(row.statement));
-    expect(texts).toContain('begin');
-    expect(texts.some((text) => text.startsWith('insert into inbound_events'))).toBe(true);
+    for (const mode of ['embedded', 'postgres']) {
+      expect(result.summary).toMatchObject({ [`messages, ${mode}`]: 20, [`lost, ${mode}`]: 0 });
+      // Each message is at least its transaction's begin, work and commit, and the sender's send.
+      expect(result.summary?.[`statements per message, ${mode}`]).toBeGreaterThan(4);
+      expect(result.summary?.[`transactions per message, ${mode}`]).toBeGreaterThanOrEqual(1);
+      const texts = result.rows.filter((row) => row.mode === mode).map((row) => String(row.statement));
+      expect(texts.some((text) => /^begin$/i.test(text))).toBe(true);
+    }
+    const statementsOf = (mode: string) => result.rows.filter((row) => row.mode === mode).map((row) => String(row.statement));
+    expect(statementsOf('postgres').some((text) => text.startsWith('insert into inbound_events'))).toBe(true);
+    // On PGlite the hot path runs as named prepared statements, each timed.
+    expect(statementsOf('embedded')).toEqual(expect.arrayContaining(['inbox_insert', 'contact_upsert', 'message_insert']));
+    expect(result.summary?.['ms inside PGlite per message, embedded']).toBeGreaterThan(0);
+    for (const row of result.rows.filter((row) => row.mode === 'embedded' && row.perMessage !== 0)) expect(row.msPerMessage).toBeGreaterThan(0);
   });
 
   it('growth: the same runs on a seeded history', async () => {
