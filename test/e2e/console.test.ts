@@ -3,7 +3,8 @@
  * the real service and the Cloud API simulator: sign in, watch a conversation arrive live, see
  * the bot's replies reach "read", take over, reply (the simulator receives it), release; then the
  * flows page and the phone-width layout; then how media, reply buttons, list messages and a failed
- * delivery are drawn, live and after a reload. Screenshots go to test/e2e/screenshots/.
+ * delivery are drawn, live and after a reload; and a connection drop before any event. Screenshots
+ * go to test/e2e/screenshots/.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -223,6 +224,26 @@ describe.skipIf(!browserAvailable)('operator console in Chromium', () => {
     await page.getByRole('button', { name: /Bea/ }).click();
     await page.getByRole('heading', { name: 'Bea' }).waitFor();
     await expectRendered('10-rendering-reloaded');
+    expect(unexpectedProblems()).toEqual([]);
+  }, 60_000);
+
+  it('after a connection drop before any event, shows what arrived while it was offline', async () => {
+    const phone = '15550005003';
+    // A fresh load: nothing received yet, so there is no sequence number to replay from.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Conversations' }).waitFor();
+    await page.getByText('Live', { exact: true }).waitFor();
+    await context.setOffline(true);
+    await page.getByText('Reconnecting…', { exact: true }).waitFor();
+    await simulator.userSends(PHONE_NUMBER_ID, phone, { type: 'text', body: 'anyone there?' }, { name: 'Cid' });
+    // Stored before the console is back: only a reload can show it, not a live event.
+    await eventually(async () => {
+      const response = await fetch(`${h.url}/api/v1/conversations`, { headers: { authorization: `Bearer ${apiKey}` } });
+      return JSON.stringify(await response.json()).includes(phone);
+    });
+    await context.setOffline(false);
+    await page.getByText('Live', { exact: true }).waitFor();
+    await page.getByRole('button', { name: /Cid/ }).waitFor();
     expect(unexpectedProblems()).toEqual([]);
   }, 60_000);
 });

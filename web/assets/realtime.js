@@ -42,6 +42,7 @@ export function connectRealtime(handlers) {
   const request = (name, argument) => socket.timeout(ACK_TIMEOUT_MS).emitWithAck(name, argument);
 
   let firstConnect;
+  let reconnecting = false;
   const connected = new Promise((resolve) => (firstConnect = resolve));
 
   socket.on('connect', async () => {
@@ -49,7 +50,12 @@ export function connectRealtime(handlers) {
     handlers.connection('live');
     try {
       if (openContactId) await request('join:conversation', openContactId);
-      if (lastSeq === 0) return;
+      if (!reconnecting) {
+        reconnecting = true;
+        return;
+      }
+      // No event seen before the drop: there is no sequence number to replay from.
+      if (lastSeq === 0) return handlers.resync();
       const replay = await request('events:replay', { afterSeq: lastSeq });
       if (!replay.ok) throw new Error(replay.error.message);
       for (const event of replay.events) accept(event.type, event.payload);
