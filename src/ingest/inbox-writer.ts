@@ -13,21 +13,44 @@ export interface InboxWriter {
   write(rows: readonly NewInboundEvent[]): Promise<Set<string>>;
 }
 
+type Request = readonly NewInboundEvent[];
+/** What became of each request of a batch: the keys it stored, or why it could not be stored. */
+type Outcomes = Map<Request, { inserted: Set<string> } | { error: unknown }>;
+
 export function createInboxWriter(db: Db, maxRowsPerInsert = 1_000): InboxWriter {
-  const insertTogether = groupCommit(async (batches: (readonly NewInboundEvent[])[]) => {
-    const rows = batches.flat();
-    const inserted = new Set<string>();
-    for (let start = 0; start < rows.length; start += maxRowsPerInsert) {
-      for (const key of await insertInboundEvents(db, rows.slice(start, start + maxRowsPerInsert))) inserted.add(key);
+  /** All or nothing: a request retried after a partial write would find its first rows "not new" and notify nobody. */
+  const insertAll = async (rows: Request): Promise<Set<string>> => {
+    if (rows.length <= maxRowsPerInsert) return insertInboundEvents(db, rows);
+    return db.transaction(async (tx) => {
+      const inserted = new Set<string>();
+      for (let start = 0; start < rows.length; start += maxRowsPerInsert) {
+        for (const key of await insertInboundEvents(tx, rows.slice(start, start + maxRowsPerInsert))) inserted.add(key);
+      }
+      return inserted;
+    });
+  };
+
+  const insertTogether = groupCommit(async (requests: Request[]): Promise<Outcomes> => {
+    try {
+      const inserted = await insertAll(requests.flat());
+      return new Map(requests.map((request) => [request, { inserted }]));
+    } catch (error) {
+      if (requests.length === 1) throw error;
+      // One request's rows must not fail the others that shared its INSERT: each on its own.
+      const outcomes: Outcomes = new Map();
+      for (const request of requests) {
+        outcomes.set(request, await insertAll(request).then((inserted) => ({ inserted }), (error: unknown) => ({ error })));
+      }
+      return outcomes;
     }
-    return inserted;
   }, { maxInFlight: 2 });
 
   return {
     async write(rows) {
       if (rows.length === 0) return new Set();
-      const inserted = await insertTogether(rows);
-      return new Set(rows.map((row) => row.dedupeKey).filter((key) => inserted.has(key)));
+      const outcome = (await insertTogether(rows)).get(rows)!;
+      if ('error' in outcome) throw outcome.error;
+      return new Set(rows.map((row) => row.dedupeKey).filter((key) => outcome.inserted.has(key)));
     },
   };
 }

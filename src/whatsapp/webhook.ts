@@ -194,15 +194,15 @@ function phoneNumberIdOf(value: unknown): string | null {
 
 const UNIX_SECONDS = /^\d{1,12}$/;
 /**
- * The same bound for numbers: 12 digits of seconds (the year 33658). A larger one is no date a
- * Date can hold (past 8.64e15 ms it is invalid), and storing its message would fail every time.
+ * 9999-12-31T23:59:59Z. A later time is written by `toISOString` with a six-digit year, which
+ * PostgreSQL refuses: the INSERT of every webhook sharing the batch would fail.
  */
-const MAX_UNIX_SECONDS = 999_999_999_999;
+const MAX_UNIX_SECONDS = 253_402_300_799;
 
 /** Unix seconds (a digit string, or a number) to epoch ms; anything else → `fallback`. */
 function toMillis(timestamp: unknown, fallback: number): number {
-  if (typeof timestamp === 'string' && UNIX_SECONDS.test(timestamp)) return Number(timestamp) * 1000;
-  if (typeof timestamp === 'number' && Number.isInteger(timestamp) && timestamp >= 0 && timestamp <= MAX_UNIX_SECONDS) return timestamp * 1000;
+  const seconds = typeof timestamp === 'string' && UNIX_SECONDS.test(timestamp) ? Number(timestamp) : timestamp;
+  if (typeof seconds === 'number' && Number.isInteger(seconds) && seconds >= 0 && seconds <= MAX_UNIX_SECONDS) return seconds * 1000;
   return fallback;
 }
 

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { signatureHeader } from '../../src/whatsapp/signature.js';
 import { APP_SECRET, PHONE_NUMBER_ID, eventually, queryCount, queryRows, startHarness, type Harness } from '../support/harness.js';
+import { textWebhook } from '../support/webhooks.js';
 
 let h: Harness;
 
@@ -125,6 +126,21 @@ describe('POST /webhooks/whatsapp', () => {
     expect((await post(big, signed(big))).status).toBe(200);
     const tooBig = JSON.stringify({ padding: 'x'.repeat(5 * 1024 * 1024) });
     expect((await post(tooBig, signed(tooBig))).status).toBe(413);
+  });
+
+  it('stores a message dated after the year 9999 at its arrival time, and the webhooks beside it', async () => {
+    const farFuture = textWebhook([{ from: '15550009901', wamid: 'wamid.far-future', body: 'hi', time: 253_402_300_800_000 }]);
+    const ordinary = textWebhook([{ from: '15550009902', wamid: 'wamid.beside-far-future', body: 'hi' }]);
+    const before = Date.now();
+    // In the same turn, so both go in one group-commit INSERT.
+    const statuses = await Promise.all([farFuture, ordinary].map((body) => JSON.stringify(body)).map((raw) => post(raw, signed(raw)).then((r) => r.status)));
+    expect(statuses).toEqual([200, 200]);
+    const rows = await queryRows<{ wamid: string; occurred_at: Date }>(
+      h,
+      sql`select wamid, occurred_at from inbound_events where wamid in ('wamid.far-future', 'wamid.beside-far-future') order by wamid`,
+    );
+    expect(rows.map((row) => row.wamid)).toEqual(['wamid.beside-far-future', 'wamid.far-future']);
+    expect(new Date(rows[1]!.occurred_at).getTime()).toBeGreaterThanOrEqual(before - 1_000);
   });
 
   it('accepts any content type (Meta sends JSON, but a proxy may not say so)', async () => {

@@ -190,8 +190,11 @@ describe('parseWebhook: messages', () => {
   it('converts timestamps to ms and falls back to the arrival time when they are unusable', () => {
     expect(parseOne(content.text, { timestamp: '0' }).data.timestamp).toBe(0);
     expect(parseOne(content.text, { timestamp: 1712345678 }).data.timestamp).toBe(1712345678000);
-    expect(parseOne(content.text, { timestamp: 999_999_999_999 }).data.timestamp).toBe(999_999_999_999_000);
-    for (const timestamp of [undefined, '', 'soon', '1.5', '-1', 1.5, -3, null, {}, '99999999999999999999', 9_000_000_000_000, Number.MAX_SAFE_INTEGER]) {
+    // The last second of the year 9999: later ones PostgreSQL cannot store (a six-digit year).
+    expect(parseOne(content.text, { timestamp: 253_402_300_799 }).data.timestamp).toBe(253_402_300_799_000);
+    expect(parseOne(content.text, { timestamp: '253402300799' }).data.timestamp).toBe(253_402_300_799_000);
+    const unusable = [undefined, '', 'soon', '1.5', '-1', 1.5, -3, null, {}, '99999999999999999999', 9_000_000_000_000, Number.MAX_SAFE_INTEGER];
+    for (const timestamp of [...unusable, 253_402_300_800, '253402300800', 999_999_999_999, '999999999999']) {
       expect(parseOne(content.text, { timestamp }).data.timestamp).toBe(RECEIVED_AT);
     }
   });
