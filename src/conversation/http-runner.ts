@@ -10,7 +10,7 @@ import { insertInboundEvents } from '../db/repositories/inbox.js';
 import type { HttpRequestSpec, HttpResult } from '../engine/types.js';
 import type { PendingHttp } from './advance.js';
 import { conversationKey, type ConversationRef } from './keys.js';
-import { fillSecrets, usesSecrets } from './request-secrets.js';
+import { fillSecrets, redactSecrets, usesSecrets } from './request-secrets.js';
 import { httpResultEvent } from './session-events.js';
 
 export interface HttpRunnerDeps {
@@ -18,7 +18,7 @@ export interface HttpRunnerDeps {
   log: Logger;
   now(): number;
   perform(request: HttpRequestSpec): Promise<HttpResult>;
-  /** The tenant's secrets, decrypted, for `{{secrets.NAME}}` placeholders. */
+  /** The tenant's secrets, decrypted, for the flow author's `{{secrets.NAME}}` placeholders. */
   secretsFor(userId: string): Promise<ReadonlyMap<string, string>>;
   notify(keys: Iterable<string>): Promise<void>;
 }
@@ -35,7 +35,9 @@ export function createHttpRunner(deps: HttpRunnerDeps): HttpRunner {
   const send = async (userId: string, request: HttpRequestSpec): Promise<HttpResult> => {
     if (!usesSecrets(request)) return deps.perform(request);
     const filled = fillSecrets(request, await deps.secretsFor(userId));
-    return filled.ok ? deps.perform(filled.request) : { ok: false, status: null, error: filled.error };
+    if (!filled.ok) return { ok: false, status: null, error: filled.error };
+    // The one place a failure's text leaves with the secrets it may quote taken out.
+    return redactSecrets(await deps.perform(filled.request), filled.secrets);
   };
 
   const runOne = async (conversation: ConversationRef, userId: string, pending: PendingHttp) => {

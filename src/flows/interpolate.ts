@@ -18,11 +18,45 @@ export interface InterpolationScope {
 export const BUILT_IN_NAMES = ['contact.name', 'contact.phone', 'input'] as const;
 
 /**
- * `{{secrets.NAME}}` names a tenant secret (an API key…). The engine never sees its value: HTTP
- * requests keep the placeholder and the worker fills it in just before sending, so a secret never
- * reaches session state, messages, events or logs. Anywhere else it renders empty.
+ * `{{secrets.NAME}}` names a tenant secret (an API key…). The engine never sees its value: in an
+ * HTTP request the placeholder becomes a secret marker (`markSecrets`) and the worker fills in the
+ * markers just before sending, so a secret never reaches session state, messages, events or logs.
+ * Anywhere else it renders empty.
  */
 export const SECRETS_PREFIX = 'secrets.';
+
+/**
+ * A secret marker is the secret's name between two private-use code points. `markSecrets` removes
+ * these two characters from every value and from the template's own text, so the only markers in
+ * its result stand where the flow's author wrote `{{secrets.NAME}}`: a contact who types
+ * `{{secrets.X}}` (or U+E000 X U+E001) gets that text sent as it is, never a secret.
+ */
+const MARKER_OPEN = '\uE000';
+const MARKER_CLOSE = '\uE001';
+const MARKER_CHARACTERS = /[\uE000\uE001]/g;
+const SECRET_MARKER = /\uE000([^\uE000\uE001]*)\uE001/g;
+
+function secretMarker(reference: string): string {
+  return `${MARKER_OPEN}${reference.slice(SECRETS_PREFIX.length)}${MARKER_CLOSE}`;
+}
+
+function withoutMarkerCharacters(text: string): string {
+  return text.replace(MARKER_CHARACTERS, '');
+}
+
+export function hasSecretMarkers(text: string): boolean {
+  return text.includes(MARKER_OPEN);
+}
+
+/** The text with each secret marker replaced by what `replace` gives for the secret's name. */
+export function replaceSecretMarkers(text: string, replace: (name: string) => string): string {
+  return text.replace(SECRET_MARKER, (_marker, name: string) => replace(name));
+}
+
+/** The text with its markers written back as the author wrote them, `{{secrets.NAME}}`. */
+export function showSecretMarkers(text: string): string {
+  return replaceSecretMarkers(text, (name) => `{{${SECRETS_PREFIX}${name}}}`);
+}
 
 export function isSecretReference(name: string): boolean {
   return name.startsWith(SECRETS_PREFIX);
@@ -37,15 +71,21 @@ const PLACEHOLDER = new RegExp(`\\{\\{\\s*(${VARIABLE_NAME})\\s*\\}\\}`, 'g');
 export interface InterpolateOptions {
   /** Applied to each value (e.g. percent-encoding for URLs). */
   encode?: (value: string) => string;
-  /** Leave `{{secrets.…}}` placeholders for the worker to fill (HTTP requests only). */
-  keepSecrets?: boolean;
+  /**
+   * Turn `{{secrets.…}}` placeholders into secret markers for the worker to fill (HTTP requests
+   * only), removing marker characters from everything else.
+   */
+  markSecrets?: boolean;
 }
 
 export function interpolate(text: string, scope: InterpolationScope, options: InterpolateOptions = {}): string {
   const encode = options.encode ?? ((value: string) => value);
-  return text.replace(PLACEHOLDER, (match, name: string) =>
-    options.keepSecrets && isSecretReference(name) ? match : encode(resolve(name, scope)),
-  );
+  if (options.markSecrets) {
+    return withoutMarkerCharacters(text).replace(PLACEHOLDER, (_match, name: string) =>
+      isSecretReference(name) ? secretMarker(name) : encode(withoutMarkerCharacters(resolve(name, scope))),
+    );
+  }
+  return text.replace(PLACEHOLDER, (_match, name: string) => encode(resolve(name, scope)));
 }
 
 function resolve(name: string, scope: InterpolationScope): string {

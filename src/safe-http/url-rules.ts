@@ -20,12 +20,25 @@ export function redirectTarget(location: string, from: URL, status: number): URL
     target = parseRequestUrl(new URL(location, from).href);
   } catch (error) {
     const reason = error instanceof RequestFailure ? error.message : 'invalid location';
-    throw new RequestFailure(`redirect to ${clip(location, 100)} refused: ${reason}`, status);
+    throw new RequestFailure(`redirect to ${clip(withoutQuery(location), 100)} refused: ${reason}`, status);
   }
   if (target.origin !== from.origin) {
-    throw new RequestFailure(`redirect to another origin refused: ${clip(target.href, 100)} (only redirects within ${from.origin} are followed)`, status);
+    throw new RequestFailure(`redirect to another origin refused: ${clip(originAndPath(target), 100)} (only redirects within ${from.origin} are followed)`, status);
   }
   return target;
+}
+
+/**
+ * A refused redirect is named without its query or fragment: the failure is stored and shown,
+ * and a redirect often carries the request's credentials (`?key=…`) along.
+ */
+function originAndPath(url: URL): string {
+  return `${url.origin}${url.pathname}`;
+}
+
+/** The same for a location that is not a URL we follow (it may not parse at all). */
+function withoutQuery(location: string): string {
+  return location.replace(/[?#][\s\S]*$/, '');
 }
 
 /** The host as the resolver and the socket want it: IPv6 literals without their brackets. */

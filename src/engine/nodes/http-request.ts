@@ -1,5 +1,6 @@
 import { HTTP_RESULT_GRACE_MS } from '../../flows/constants.js';
 import type { NodeOfType } from '../../flows/definition.js';
+import { showSecretMarkers } from '../../flows/interpolate.js';
 import { mapJsonStrings } from '../../flows/json.js';
 import { httpTimeoutMs } from '../../flows/settings.js';
 import { readPath, stringifyValue } from '../json-path.js';
@@ -55,8 +56,11 @@ function failed(node: HttpNode, run: NodeRun, reason: string): Transition {
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
-/** `{{secrets.…}}` stay placeholders here: the worker fills them in when it sends the request. */
-const keepSecrets = { keepSecrets: true } as const;
+/**
+ * The author's `{{secrets.…}}` become markers the worker fills in when it sends the request; a
+ * value that spells a placeholder (a contact's answer…) stays text and is sent as it is.
+ */
+const markSecrets = { markSecrets: true } as const;
 
 /**
  * The request spec, or why there is none. Values interpolated into the URL are percent-encoded
@@ -66,18 +70,20 @@ const keepSecrets = { keepSecrets: true } as const;
  */
 function buildRequest(node: HttpNode, run: NodeRun): HttpRequestSpec | string {
   const { method, headers = {}, body } = node.data;
-  const url = run.interpolate(node.data.url, { encode: encodeURIComponent, keepSecrets: true }).trim();
-  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) return `"${url.slice(0, 100)}" is not an http(s) URL`;
+  const url = run.interpolate(node.data.url, { encode: encodeURIComponent, ...markSecrets }).trim();
+  // Checked with the author's placeholders in place of markers: a secret may name the host.
+  const written = showSecretMarkers(url);
+  if (!URL.canParse(written) || !/^https?:$/.test(new URL(written).protocol)) return `"${written.slice(0, 100)}" is not an http(s) URL`;
 
   const rendered: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (HEADER_NAME.test(name)) rendered[name.toLowerCase()] = run.interpolate(value, keepSecrets).replace(/[\r\n]+/g, ' ');
+    if (HEADER_NAME.test(name)) rendered[name.toLowerCase()] = run.interpolate(value, markSecrets).replace(/[\r\n]+/g, ' ');
   }
   let payload: string | null = null;
   if (method !== 'GET' && body !== undefined) {
-    if (typeof body === 'string') payload = run.interpolate(body, keepSecrets);
+    if (typeof body === 'string') payload = run.interpolate(body, markSecrets);
     else {
-      payload = JSON.stringify(mapJsonStrings(body, (text) => run.interpolate(text, keepSecrets)));
+      payload = JSON.stringify(mapJsonStrings(body, (text) => run.interpolate(text, markSecrets)));
       rendered['content-type'] ??= 'application/json';
     }
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { interpolate, referencedVariables } from '../../../src/flows/interpolate.js';
+import { interpolate, referencedVariables, replaceSecretMarkers, showSecretMarkers } from '../../../src/flows/interpolate.js';
 
 const scope = { variables: { name: 'Ana', 'order.id': '42', empty: '' }, contact: { name: 'Ana P.', phone: '34600' }, input: 'hola' };
 
@@ -26,9 +26,11 @@ describe('interpolate', () => {
     );
   });
 
-  it('renders secrets empty, or keeps their placeholders for a request', () => {
+  it('renders secrets empty, or marks them for a request (and only where the template names them)', () => {
     expect(interpolate('key={{secrets.apiKey}}', scope)).toBe('key=');
-    expect(interpolate('key={{ secrets.apiKey }}&n={{name}}', scope, { keepSecrets: true })).toBe('key={{ secrets.apiKey }}&n=Ana');
+    const marked = interpolate('key={{ secrets.apiKey }}&n={{name}}', { ...scope, variables: { name: '{{secrets.other}}' } }, { markSecrets: true });
+    expect(showSecretMarkers(marked)).toBe('key={{secrets.apiKey}}&n={{secrets.other}}');
+    expect(replaceSecretMarkers(marked, (name) => `<${name}>`)).toBe('key=<apiKey>&n={{secrets.other}}');
   });
 });
 
