@@ -1,7 +1,9 @@
 /**
  * Question validation: whether a typed answer is acceptable, and the value stored for it.
  * Values are normalised so later conditions can compare them: numbers with a dot decimal
- * separator, phones as "+" and digits, dates as YYYY-MM-DD.
+ * separator, phones as "+" and digits, dates as YYYY-MM-DD. A number written with a thousands
+ * separator ("1,500", "1.000") is refused, so the user is asked again: it reads differently
+ * from one country to the next (see parseNumber).
  */
 import type { Validation } from '../flows/definition.js';
 import { compileSafeRegex } from '../flows/safe-regex.js';
@@ -51,11 +53,18 @@ function within(value: number, bounds: { min?: number | undefined; max?: number 
 }
 
 const NUMBER = /^[+-]?(?:\d+(?:[.,]\d+)?|[.,]\d+)$/;
+/**
+ * One separator followed by exactly three digits, after 1 to 3 digits that are not a zero:
+ * "1,500" is 1500 in English and 1.5 in Spanish, "1.000" is 1 in English and 1000 in Spanish.
+ * Neither reading can be taken for granted, and a wrong value is worse than asking again, so
+ * such a text is not a number ("0,125" and "1,5" are decimals, "1500" is plain).
+ */
+const THOUSANDS_OR_DECIMAL = /^[+-]?[1-9]\d{0,2}[.,]\d{3}$/;
 
-/** "12", "-3", "1.5" and "1,5" (decimal comma); null for anything else. */
+/** "12", "-3", "1.5" and "1,5" (decimal comma); null for anything else, and for "1,500" or "1.000". */
 export function parseNumber(text: string): number | null {
   const trimmed = text.trim();
-  if (!NUMBER.test(trimmed)) return null;
+  if (!NUMBER.test(trimmed) || THOUSANDS_OR_DECIMAL.test(trimmed)) return null;
   const value = Number(trimmed.replace(',', '.'));
   return Number.isFinite(value) ? value : null;
 }

@@ -2,42 +2,52 @@
  * Condition rules. Both sides are interpolated (a `regex` rule's right side is the pattern,
  * taken literally so user text can never change it). Decisions:
  * - eq/neq compare the texts after trimming; two numbers are also equal by value ("5" = "5.0").
- * - gt/gte/lt/lte compare numbers only ("1,5" reads as 1.5); if either side is not a number the
- *   rule is false.
+ * - gt/gte/lt/lte compare numbers only, read as question answers are ("1,5" reads as 1.5;
+ *   "1,500" and "1.000" are not numbers, being 1.5 or 1500 depending on the country); if either
+ *   side is not a number the rule is false.
  * - `ignoreCase` compares as triggers do (case, accents and outer spaces ignored).
  * - isSet: every variable the left side names has a value (`{{contact.name}}` when the profile
  *   has a name, `{{input}}` after any text message); a left side naming none is set when not
  *   blank. isEmpty: the left side renders blank.
+ * - Rules run in order and stop once the outcome is decided (the first false under `all`, the
+ *   first true under `any`): a later rule, even a broken one, is then not evaluated.
+ * - Regex rules share a budget per condition (instructions × characters, see safe-regex): a
+ *   condition whose patterns would need more fails with the reason instead of holding the worker.
  */
 import type { ConditionData, ConditionRule } from '../flows/definition.js';
 import { referencedVariables } from '../flows/interpolate.js';
-import { compileSafeRegex } from '../flows/safe-regex.js';
+import { REGEX_LIMITS, compileSafeRegex } from '../flows/safe-regex.js';
 import { normalizeText } from '../flows/trigger.js';
 import { parseNumber } from './answers.js';
 import type { NodeRun } from './node-handler.js';
 
 export type ConditionOutcome = { ok: true; value: boolean } | { ok: false; reason: string };
 
-export function evaluateCondition(data: ConditionData, run: NodeRun): ConditionOutcome {
-  let matched = 0;
-  for (const rule of data.rules) {
-    const outcome = evaluateRule(rule, run);
-    if (!outcome.ok) return outcome;
-    if (outcome.value) matched += 1;
-  }
-  return { ok: true, value: data.match === 'all' ? matched === data.rules.length : matched > 0 };
+/** Two worst-case matches: a few milliseconds of regex work per condition at most. */
+const REGEX_WORK_PER_CONDITION = 2 * REGEX_LIMITS.programSize * REGEX_LIMITS.inputLength;
+
+/** Regex work a condition may still do. */
+interface RegexBudget {
+  left: number;
 }
 
-function evaluateRule(rule: ConditionRule, run: NodeRun): ConditionOutcome {
+export function evaluateCondition(data: ConditionData, run: NodeRun): ConditionOutcome {
+  // the value one rule must have to decide the whole condition
+  const decisive = data.match === 'any';
+  const budget: RegexBudget = { left: REGEX_WORK_PER_CONDITION };
+  for (const rule of data.rules) {
+    const outcome = evaluateRule(rule, run, budget);
+    if (!outcome.ok || outcome.value === decisive) return outcome;
+  }
+  return { ok: true, value: !decisive };
+}
+
+function evaluateRule(rule: ConditionRule, run: NodeRun, budget: RegexBudget): ConditionOutcome {
   const left = run.interpolate(rule.left);
   if (!('right' in rule)) {
     return { ok: true, value: rule.op === 'isSet' ? isSet(rule.left, left, run) : left.trim() === '' };
   }
-  if (rule.op === 'regex') {
-    const compiled = compileSafeRegex(rule.right);
-    if (!compiled.ok) return { ok: false, reason: `invalid pattern ${JSON.stringify(rule.right)}: ${compiled.error}` };
-    return { ok: true, value: compiled.regex.test(left) };
-  }
+  if (rule.op === 'regex') return testPattern(rule.right, left, budget);
   const prepare = rule.ignoreCase ? normalizeText : (text: string) => text.trim();
   const a = prepare(left);
   const b = prepare(run.interpolate(rule.right));
@@ -62,6 +72,22 @@ function evaluateRule(rule: ConditionRule, run: NodeRun): ConditionOutcome {
     case 'lte':
       return { ok: true, value: order === -1 || order === 0 };
   }
+}
+
+function testPattern(pattern: string, text: string, budget: RegexBudget): ConditionOutcome {
+  const compiled = compileSafeRegex(pattern);
+  if (!compiled.ok) return { ok: false, reason: `invalid pattern ${JSON.stringify(pattern)}: ${compiled.error}` };
+  const cost = compiled.regex.cost(text);
+  if (cost > budget.left) {
+    return {
+      ok: false,
+      reason:
+        `regex rules need more work than a condition may do (${REGEX_WORK_PER_CONDITION.toLocaleString('en-US')} ` +
+        `instructions × characters) at pattern ${JSON.stringify(pattern)}: use fewer or simpler patterns`,
+    };
+  }
+  budget.left -= cost;
+  return { ok: true, value: compiled.regex.test(text) };
 }
 
 /** -1, 0 or 1 when both texts are numbers; null otherwise. */

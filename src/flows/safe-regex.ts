@@ -1,8 +1,12 @@
 /**
  * Regular expressions written by flow authors (condition rules, question validation), run on
  * text written by users. They go through RE2 (the `re2js` port), which matches in time linear in
- * the input, so no pattern can make the worker backtrack for ever (ReDoS). On top of that,
- * patterns and inputs are capped so a single match stays cheap, and compiled patterns are cached.
+ * the input, so no pattern can make the worker backtrack for ever (ReDoS). Linear is not cheap:
+ * a match steps through up to every instruction of the compiled program for every input
+ * character, and counted repetitions expand (`(?:.?){1000}` is 2,000 instructions), so a
+ * 10,000-instruction program on a 1,000-character input held the event loop for a third of a
+ * second. Patterns, programs and inputs are therefore capped so one match does at most
+ * `programSize × inputLength` steps (a few milliseconds), and compiled patterns are cached.
  *
  * RE2 syntax: no backreferences or lookaround; inline flags such as `(?i)` work.
  */
@@ -11,8 +15,8 @@ import { RE2JS } from 're2js';
 export const REGEX_LIMITS = {
   /** Longest pattern accepted. */
   patternLength: 500,
-  /** Largest compiled program accepted (bounds the memory and time of one match). */
-  programSize: 10_000,
+  /** Largest compiled program accepted, in instructions (bounds the memory and time of one match). */
+  programSize: 1_000,
   /** Longer inputs never match: cutting them would change what the pattern means. */
   inputLength: 1000,
 } as const;
@@ -20,6 +24,8 @@ export const REGEX_LIMITS = {
 export interface SafeRegex {
   /** Whether the input contains a match (anchor the pattern with ^…$ for a whole match). */
   test(input: string): boolean;
+  /** An upper bound of the work `test(input)` does: program size × input length (0 for inputs never matched). */
+  cost(input: string): number;
 }
 
 export type CompileResult = { ok: true; regex: SafeRegex } | { ok: false; error: string };
@@ -46,11 +52,22 @@ function compile(pattern: string): CompileResult {
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error.message : String(error) };
   }
-  if (compiled.re2().numberOfInstructions() > REGEX_LIMITS.programSize) {
-    return { ok: false, error: 'pattern is too complex (its repetitions expand too far)' };
-  }
+  const size = compiled.re2().numberOfInstructions();
+  if (size > REGEX_LIMITS.programSize) return { ok: false, error: tooComplex(size) };
+  const matchable = (input: string) => input.length <= REGEX_LIMITS.inputLength;
   return {
     ok: true,
-    regex: { test: (input) => input.length <= REGEX_LIMITS.inputLength && compiled.matcher(input).find() },
+    regex: {
+      test: (input) => matchable(input) && compiled.matcher(input).find(),
+      cost: (input) => (matchable(input) ? size * input.length : 0),
+    },
   };
+}
+
+function tooComplex(size: number): string {
+  return (
+    `pattern is too complex: it compiles to ${size.toLocaleString('en-US')} instructions, ` +
+    `at most ${REGEX_LIMITS.programSize.toLocaleString('en-US')} are allowed ` +
+    '(counted repetitions such as {500} repeat their group that many times; use smaller counts, or + and *)'
+  );
 }

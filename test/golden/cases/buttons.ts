@@ -1,4 +1,4 @@
-/** buttons: each button id (tapped, typed title, typed number), `invalid` after the re-prompts, `timeout`; unwired exits. */
+/** buttons: each button id (tapped, typed title, typed number), `invalid` after the re-prompts, `timeout`; unwired exits; a tap on an older message. */
 import type { OutboundMessage } from '../../../src/whatsapp/outbound.js';
 import { CLOSING, type Definition, type GoldenCase, flow, node, says, sharedOpening, taps, text } from '../support.js';
 
@@ -78,6 +78,31 @@ const yesNoPrompt: OutboundMessage = {
   },
 };
 
+/** Two questions with the seed's positional button ids: opt-0 and opt-1 in both. */
+const twoQuestions: Definition = flow(
+  [
+    node('start', 'start'),
+    node('go', 'buttons', { text: 'Shall we?', buttons: [{ id: 'opt-0', title: 'Yes' }, { id: 'opt-1', title: 'No' }] }),
+    node('team', 'buttons', {
+      text: 'Which team?',
+      buttons: [{ id: 'opt-0', title: 'Sales' }, { id: 'opt-1', title: 'Support' }],
+      invalidText: 'Sales or Support?',
+    }),
+    node('support', 'end', { text: 'Support it is.' }),
+    node('bye', 'end', { text: 'Bye.' }),
+  ],
+  [['start', 'go'], ['go', 'team', 'opt-0'], ['go', 'bye', 'opt-1'], ['team', 'bye', 'opt-0'], ['team', 'support', 'opt-1']],
+);
+
+const buttonsOf = (body: string, titles: [string, string]): OutboundMessage => ({
+  type: 'interactive',
+  interactive: {
+    type: 'button',
+    body: { text: body },
+    action: { buttons: titles.map((title, i) => ({ type: 'reply' as const, reply: { id: `opt-${i}`, title } })) },
+  },
+});
+
 export const cases: GoldenCase[] = [
   plansCase(
     'a tapped button leaves by its id and stores its title',
@@ -109,6 +134,18 @@ export const cases: GoldenCase[] = [
   plansCase('no reply leaves by timeout', 'golden buttons timeout', [{ expect: [text('Too slow.')] }], [
     { status: 'Completed', node: 'late' },
   ]),
+  {
+    name: '"No" tapped on an older message is not taken for the current button with its id',
+    trigger: 'golden buttons older tap',
+    flow: twoQuestions,
+    script: [
+      { send: says('golden buttons older tap'), expect: [buttonsOf('Shall we?', ['Yes', 'No'])] },
+      { send: taps('opt-0', 'Yes'), expect: [buttonsOf('Which team?', ['Sales', 'Support'])] },
+      { send: taps('opt-1', 'No'), expect: [text('Sales or Support?')] },
+      { send: taps('opt-1', 'Support'), expect: [text('Support it is.')] },
+    ],
+    finalSessions: [{ status: 'Completed', node: 'support' }],
+  },
   {
     name: 'invalid unwired: the flow ends politely',
     trigger: 'golden buttons unwired invalid',

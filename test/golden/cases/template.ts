@@ -1,5 +1,5 @@
-/** template (next): parameters interpolated, button index sent as a string. */
-import { type GoldenCase, flow, node, says } from '../support.js';
+/** template (next): parameters interpolated and made acceptable to Meta, button index sent as a string. */
+import { type GoldenCase, flow, node, says, text } from '../support.js';
 
 export const cases: GoldenCase[] = [
   {
@@ -41,5 +41,38 @@ export const cases: GoldenCase[] = [
       },
     ],
     finalSessions: [{ status: 'Completed', node: 'done' }],
+  },
+  {
+    name: 'parameters lose line breaks and long runs of spaces, and an empty one is sent as "-"',
+    trigger: 'golden template parameters',
+    flow: flow(
+      [
+        node('start', 'start'),
+        node('ask', 'question', { text: 'Delivery address?', variable: 'address' }),
+        node('confirm', 'template', {
+          name: 'delivery_address',
+          language: 'en_US',
+          components: [{ type: 'body', parameters: [{ type: 'text', text: '{{address}}' }, { type: 'text', text: '{{floor}}' }] }],
+        }),
+      ],
+      [['start', 'ask'], ['ask', 'confirm']],
+    ),
+    script: [
+      { send: says('golden template parameters'), expect: [text('Delivery address?')] },
+      {
+        send: says('Calle Mayor 1\n28013      Madrid'),
+        expect: [
+          {
+            type: 'template',
+            template: {
+              name: 'delivery_address',
+              language: { code: 'en_US' },
+              components: [{ type: 'body', parameters: [{ type: 'text', text: 'Calle Mayor 1 28013 Madrid' }, { type: 'text', text: '-' }] }],
+            },
+          },
+        ],
+      },
+    ],
+    finalSessions: [{ status: 'Completed', node: 'confirm', variables: { address: 'Calle Mayor 1\n28013      Madrid' } }],
   },
 ];

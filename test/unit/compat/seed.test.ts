@@ -1,6 +1,6 @@
 /** The seed's executeFlow API, sending through the simulator over real HTTP. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FlowSendMessageError, executeFlow, messageSender, type SeedSession } from '../../../src/compat/seed.js';
+import { FlowSendMessageError, FlowUnsupportedEffectError, executeFlow, messageSender, type SeedSession } from '../../../src/compat/seed.js';
 import { startSimulator, type Simulator } from '../../../src/simulator/index.js';
 import { menuFlow } from '../../fixtures/flows.js';
 
@@ -21,6 +21,17 @@ const session = (overrides: Partial<SeedSession> = {}): SeedSession => ({
   flow: { definition: menuFlow, userId: 'u1', name: 'Menu' },
   contact: { phone: '15559990001', name: 'Zoe' },
   ...overrides,
+});
+
+const sentTo = (phone: string) => simulator.sent.filter((m) => m.to === phone).map((m) => m.body);
+
+/** start → message → the given node. */
+const leadsTo = (last: { id: string; type: string; data: Record<string, unknown> }) => ({
+  nodes: [{ id: 'start', type: 'start', data: {} }, { id: 'hello', type: 'message', data: { text: 'One moment.' } }, last],
+  edges: [
+    { id: 'e1', source: 'start', target: 'hello' },
+    { id: 'e2', source: 'hello', target: last.id },
+  ],
 });
 
 const send = (token = TOKEN) => messageSender({ phoneNumberId: PNID, accessToken: token, graphUrl: simulator.url });
@@ -56,5 +67,33 @@ describe('executeFlow', () => {
     const error = await executeFlow(session(), 'hi', send('EAAG-wrong'), { interactive: null }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FlowSendMessageError);
     expect(error).toMatchObject({ status: 401, code: 190 });
+  });
+
+  it('refuses an httpRequest node with FlowUnsupportedEffectError, after sending what came before it', async () => {
+    const definition = leadsTo({ id: 'lookup', type: 'httpRequest', data: { method: 'GET', url: 'https://api.example.com/orders' } });
+    const phone = '15559990005';
+    const error = await executeFlow(session({ flow: { definition, userId: 'u1', name: 'Orders' }, contact: { phone } }), 'hi', send(), { interactive: null }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(FlowUnsupportedEffectError);
+    expect(error).toMatchObject({ effect: 'http', message: expect.stringMatching(/^flow "Orders": node "lookup" makes an HTTP request/) });
+    expect(sentTo(phone)).toEqual([expect.objectContaining({ text: { body: 'One moment.' } })]);
+  });
+
+  it('refuses a goto to another flow with FlowUnsupportedEffectError instead of completing without it', async () => {
+    const definition = leadsTo({ id: 'jump', type: 'goto', data: { flowId: 'flow-billing' } });
+    const error = await executeFlow(session({ flow: { definition, userId: 'u1', name: 'Menu' }, contact: { phone: '15559990006' } }), 'hi', send(), {
+      interactive: null,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FlowUnsupportedEffectError);
+    expect(error).toMatchObject({ effect: 'startFlow', message: expect.stringContaining('flow "flow-billing"') });
+  });
+
+  it('leaves a session in Handoff as it is and sends nothing: the operator keeps the conversation', async () => {
+    const phone = '15559990007';
+    const handedOff = session({ status: 'Handoff', currentNodeId: 'menu', context: { variables: { choice: 'Sales' } }, contact: { phone } });
+    const state = await executeFlow(handedOff, 'hola', send(), { type: 'text', rawText: 'hola', interactive: null });
+    expect(state).toMatchObject({ status: 'Handoff', currentNodeId: 'menu', context: { variables: { choice: 'Sales' } } });
+    expect(sentTo(phone)).toEqual([]);
   });
 });

@@ -172,3 +172,37 @@ describe('buttons', () => {
     ]);
   });
 });
+
+describe('buttons: a tap on an older message', () => {
+  // The seed's positional ids: both questions use opt-0 and opt-1.
+  const question = (id: string, text: string, titles: [string, string]) =>
+    node(id, 'buttons', { text, buttons: titles.map((title, i) => ({ id: `opt-${i}`, title })), variable: id });
+  const twoQuestions = flow(
+    [
+      node('s', 'start'),
+      question('a', 'Shall we?', ['Yes', 'No']),
+      question('b', 'Which team?', ['Sales', 'Support']),
+      node('sales', 'end', { text: 'Sales it is.' }),
+      node('support', 'end', { text: 'Support it is.' }),
+      node('bye', 'end', { text: 'Bye.' }),
+    ],
+    [['s', 'a'], ['a', 'b', 'opt-0'], ['a', 'bye', 'opt-1'], ['b', 'sales', 'opt-0'], ['b', 'support', 'opt-1']],
+  );
+  const atB = (reply: ReturnType<typeof buttonReply>) =>
+    play(twoQuestions, [[T0, start()], [T0 + SECOND, says(buttonReply('opt-0', 'Yes'))], [T0 + 2 * SECOND, says(reply)]]);
+
+  it('is not taken for the current button that shares its id: the user is asked again', () => {
+    const played = atB(buttonReply('opt-1', 'No'));
+    expect(played.steps[2]?.effects).toEqual([sendText('Please choose one of the options.')]);
+    expect(played.state).toMatchObject({ status: 'Paused', currentNodeId: 'b', attempts: 1, variables: { a: 'Yes' } });
+  });
+
+  it('still routes a current tap by its id, and a reply without a title (the seed metadata may omit it)', () => {
+    expect(atB(buttonReply('opt-1', 'Support')).state).toMatchObject({ status: 'Completed', currentNodeId: 'support', variables: { b: 'Support' } });
+    expect(atB(buttonReply('opt-1', '')).state).toMatchObject({ status: 'Completed', currentNodeId: 'support', variables: { b: 'Support' } });
+  });
+
+  it('is taken by its title when the current message has a button with that title', () => {
+    expect(atB(buttonReply('opt-9', 'sales')).state).toMatchObject({ status: 'Completed', currentNodeId: 'sales' });
+  });
+});

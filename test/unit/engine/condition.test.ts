@@ -57,6 +57,15 @@ describe('condition', () => {
     expect(branch([{ left: '{{name}}', op: 'lt', right: '1' }], v)).toBe('false');
   });
 
+  it('does not read "1,500" or "1.000" as numbers (1.5 or 1500? 1 or 1000?): compared as text', () => {
+    const v = { amount: '1,500', count: '1.000' };
+    expect(branch([{ left: '{{amount}}', op: 'lt', right: '10' }], v)).toBe('false');
+    expect(branch([{ left: '{{amount}}', op: 'gt', right: '10' }], v)).toBe('false');
+    expect(branch([{ left: '{{count}}', op: 'eq', right: '1' }], v)).toBe('false');
+    expect(branch([{ left: '{{count}}', op: 'eq', right: '1.000' }], v)).toBe('true');
+    expect(branch([{ left: '0,125', op: 'eq', right: '0.125' }], v)).toBe('true');
+  });
+
   it('matches regex rules with the pattern taken literally', () => {
     expect(branch([{ left: '{{code}}', op: 'regex', right: '^\\d{5}$' }], { code: '28001' })).toBe('true');
     expect(branch([{ left: '{{code}}', op: 'regex', right: '^\\d{5}$' }], { code: '2800' })).toBe('false');
@@ -85,6 +94,25 @@ describe('condition', () => {
     expect(branch(rules, {}, 'any')).toBe('false');
     expect(branch([], {}, 'all')).toBe('true');
     expect(branch([], {}, 'any')).toBe('false');
+  });
+
+  it('stops at the rule that decides: a later rule, even an unusable pattern, is not evaluated', () => {
+    const broken = { left: 'a', op: 'regex', right: '(?<=a)b' };
+    expect(branch([{ left: '1', op: 'eq', right: '1' }, broken], {}, 'any')).toBe('true');
+    expect(branch([{ left: '1', op: 'eq', right: '2' }, broken], {}, 'all')).toBe('false');
+  });
+
+  it('errors the session when its regex rules would do more work than a condition may', () => {
+    // each rule: a 1,000-instruction program over 1,000 characters, the most one match may do
+    const heavy = { left: '{{text}}', op: 'regex', right: '(?:.?){499}' };
+    const variables = { text: 'x'.repeat(1000) };
+    expect(branch([heavy, heavy], variables)).toBe('true');
+    const def = flow([node('s', 'start'), node('c', 'condition', { match: 'all', rules: [heavy, heavy, heavy] }), node('t', 'end')], [['s', 'c'], ['c', 't', 'true'], ['c', 't', 'false']]);
+    expect(play(def, [[T0, start()]], { from: state({ variables }) }).state).toMatchObject({
+      status: 'Errored',
+      currentNodeId: 'c',
+      error: expect.stringContaining('"c": regex rules need more work than a condition may do'),
+    });
   });
 
   it('errors the session on an unusable pattern and on an unwired branch', () => {

@@ -54,6 +54,14 @@ describe('question', () => {
     expect(stored({ type: 'number' }, '1e3')).toBeNull();
   });
 
+  it('refuses numbers a thousands separator makes ambiguous ("1,500": 1500 or 1.5?), so the user is asked again', () => {
+    for (const ambiguous of ['1,500', '1.000', '-12,345', '999.999']) expect(stored({ type: 'number' }, ambiguous), ambiguous).toBeNull();
+    expect(stored({ type: 'number' }, '1500')).toBe('1500');
+    expect(stored({ type: 'number' }, '0,125')).toBe('0.125');
+    expect(stored({ type: 'number' }, '1234,567')).toBe('1234.567');
+    expect(stored({ type: 'number' }, '1,50')).toBe('1.5');
+  });
+
   it('validates emails', () => {
     expect(stored({ type: 'email' }, 'ana@example.com')).toBe('ana@example.com');
     for (const bad of ['ana', 'ana@', '@example.com', 'ana@example', 'a b@example.com', 'a@b@c.com', 'ana@example..com']) {

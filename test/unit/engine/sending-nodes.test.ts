@@ -94,6 +94,28 @@ describe('template', () => {
   });
 });
 
+describe('template parameters', () => {
+  /** The parameters sent for these texts, with these variables. */
+  function parametersFor(texts: string[], variables: Record<string, string>) {
+    const def = flow(
+      [node('s', 'start'), node('t', 'template', { name: 'reminder', language: 'en', components: [{ type: 'body', parameters: texts.map((text) => ({ type: 'text', text })) }] })],
+      [['s', 't']],
+    );
+    const [effect] = play(def, [[T0, start()]], { from: state({ variables }) }).effects;
+    if (effect?.kind !== 'send' || effect.message.type !== 'template') throw new Error('no template sent');
+    return effect.message.template.components?.[0]?.parameters.map((parameter) => parameter.text);
+  }
+
+  it('are sent without line breaks, tabs or more than 4 spaces in a row, which Meta refuses (132018)', () => {
+    const variables = { address: 'Calle Mayor 1\n2º B\r\n28013\tMadrid', note: 'a    b     c          d' };
+    expect(parametersFor(['{{address}}', '{{note}}'], variables)).toEqual(['Calle Mayor 1 2º B 28013 Madrid', 'a    b c d']);
+  });
+
+  it('are never empty: a parameter that renders blank is sent as "-"', () => {
+    expect(parametersFor(['{{missing}}', ' {{blank}} ', '{{name}}'], { blank: ' \n ', name: 'Ana' })).toEqual(['-', '-', 'Ana']);
+  });
+});
+
 describe('setVariable', () => {
   it('stores the interpolated value for later nodes', () => {
     const def = flow(

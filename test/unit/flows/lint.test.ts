@@ -327,6 +327,13 @@ describe('lintDefinition: node rules', () => {
     expect(found(single(condition, [['end', 'true'], ['end', 'false']]).errors)).toEqual([['invalid-regex', 'c']]);
   });
 
+  it('rejects a pattern whose compiled program is too large to run on every message, saying why', () => {
+    const pattern = '(?:.?){1000}(?:.?){1000}(?:.?){1000}(?:.?){1000}(?:.?){900}';
+    const report = single(n('q', 'question', { text: 'Q', variable: 'v', validation: { type: 'regex', pattern } }));
+    expect(found(report.errors)).toEqual([['invalid-regex', 'q']]);
+    expect(report.errors[0]?.message).toContain('compiles to 9,802 instructions, at most 1,000 are allowed');
+  });
+
   it('rejects min above max, zero weights; warns about empty conditions, capped timeouts and GET bodies', () => {
     expect(found(single(n('q', 'question', { text: 'Q', variable: 'v', validation: { type: 'number', min: 5, max: 1 } })).errors)).toEqual([['invalid-bounds', 'q']]);
     expect(found(single(n('r', 'randomSplit', { branches: [{ id: 'a', weight: 0 }] }), [['end', 'a']]).errors)).toEqual([['zero-weights', 'r']]);
