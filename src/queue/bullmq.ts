@@ -82,7 +82,8 @@ export function createBullQueue(options: BullQueueOptions): WorkQueue {
     consume(handler) {
       const runner = createKeyedRunner(handler, options);
       const workerConnection = redisConnection(options.redisUrl, 'blocking', options.log);
-      const instance = new Worker<DrainJob>(name, (job) => runner.schedule(job.data.key), {
+      // A job ends when a run that covers it ends: a crash before then leaves it to another worker.
+      const instance = new Worker<DrainJob>(name, (job) => runner.join(job.data.key), {
         connection: workerConnection,
         prefix: options.prefix,
         concurrency: options.concurrency,
@@ -92,8 +93,11 @@ export function createBullQueue(options: BullQueueOptions): WorkQueue {
     },
     async close() {
       if (worker) {
-        await worker.instance.close();
+        // BullMQ stops taking jobs at once but waits for the active ones: the handlers are told to
+        // stop meanwhile, or a shutdown would wait for whole drains (and end in a SIGKILL).
+        const closing = worker.instance.close();
         await worker.runner.close();
+        await closing;
         worker.connection.disconnect();
       }
       await queue.close();

@@ -7,6 +7,12 @@ export interface KeyedRunner {
   /** Resolves when a run of `key` that started after this call has finished. */
   schedule(key: string): Promise<void>;
   /**
+   * `schedule`, except that it resolves at once when a run of `key` that has not started yet is
+   * already awaited by another caller: that run covers this call too. A burst of notifications for
+   * a busy key then holds one waiting caller (a BullMQ job slot), not one per notification.
+   */
+  join(key: string): Promise<void>;
+  /**
    * `schedule` for callers that do not wait: nothing is kept per call, so a backlog of
    * notifications costs memory per key, not per notification (90,000 of them over 10,000 keys
    * held 17 MB as promises).
@@ -80,6 +86,10 @@ export function createKeyedRunner(handler: KeyedHandler, options: KeyedRunnerOpt
         due(key).push(resolve);
         pump();
       });
+    },
+    join(key) {
+      if (closed || (waiters.get(key)?.length ?? 0) > 0) return Promise.resolve();
+      return this.schedule(key);
     },
     nudge(key) {
       if (closed) return;

@@ -39,6 +39,39 @@ describe('createKeyedRunner', () => {
     expect(gated.starts).toEqual(['a', 'a']);
   });
 
+  it('join() waits only when no other caller awaits the next run of its key', async () => {
+    const gated = gatedHandler();
+    const runner = createKeyedRunner(gated.handler, { concurrency: 4, ...noErrors });
+    const settled: string[] = [];
+    const track = (name: string, done: Promise<void>) => void done.then(() => settled.push(name));
+    track('first', runner.join('a'));
+    await nextTurn();
+    // 'a' runs: the next join queues the run after it and waits for it; the others ride along at once.
+    track('second', runner.join('a'));
+    for (let i = 0; i < 100; i++) track(`rider ${i}`, runner.join('a'));
+    await nextTurn();
+    expect(settled).toEqual(Array.from({ length: 100 }, (_, i) => `rider ${i}`));
+    await gated.releaseAll();
+    await runner.idle();
+    expect(settled.slice(100)).toEqual(['first', 'second']);
+    expect(gated.starts).toEqual(['a', 'a']);
+  });
+
+  it('join() waits for a run nudged but awaited by nobody', async () => {
+    const gated = gatedHandler();
+    const runner = createKeyedRunner(gated.handler, { concurrency: 1, ...noErrors });
+    runner.nudge('busy');
+    runner.nudge('a');
+    let resolved = false;
+    void runner.join('a').then(() => (resolved = true));
+    await nextTurn();
+    expect(resolved).toBe(false);
+    await gated.releaseAll();
+    await runner.idle();
+    expect(resolved).toBe(true);
+    expect(gated.starts).toEqual(['busy', 'a']);
+  });
+
   it('never runs one key twice at once, and keeps to the concurrency cap', async () => {
     const gated = gatedHandler();
     const runner = createKeyedRunner(gated.handler, { concurrency: 2, ...noErrors });
