@@ -3,7 +3,7 @@
  * The POST route keeps the body as bytes (the signature is over the exact bytes) and accepts any
  * content type, so an odd header never turns into a 415 that Meta would retry for days.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Ingest } from '../ingest/ingest.js';
 import type { Metrics } from '../observability/metrics.js';
 import { safeEqual } from '../security/api-keys.js';
@@ -29,7 +29,7 @@ export async function webhookRoutes(app: FastifyInstance, deps: WebhookRouteDeps
     return reply.status(403).type('text/plain').send('verification failed');
   });
 
-  app.post('/webhooks/whatsapp', { bodyLimit: deps.bodyLimit }, async (request, reply) => {
+  app.post('/webhooks/whatsapp', { bodyLimit: deps.bodyLimit, onRequest: anyContentType }, async (request, reply) => {
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const signature = request.headers['x-hub-signature-256'];
     const stopTimer = deps.metrics.webhookSeconds.startTimer();
@@ -54,3 +54,8 @@ export async function webhookRoutes(app: FastifyInstance, deps: WebhookRouteDeps
     }
   });
 }
+
+/** The catch-all parser takes any valid media type; an empty or malformed header is refused before it, so it is replaced. */
+const anyContentType = async (request: FastifyRequest) => {
+  request.headers['content-type'] = 'application/octet-stream';
+};

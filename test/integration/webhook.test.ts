@@ -143,8 +143,10 @@ describe('POST /webhooks/whatsapp', () => {
     expect(new Date(rows[1]!.occurred_at).getTime()).toBeGreaterThanOrEqual(before - 1_000);
   });
 
-  it('accepts any content type (Meta sends JSON, but a proxy may not say so)', async () => {
-    const response = await post(envelope, { ...signed(envelope), 'content-type': 'text/plain' });
-    expect(response.status).toBe(200);
+  it('accepts any content type, even an empty or malformed one (Meta sends JSON, but a proxy may not say so)', async () => {
+    for (const contentType of ['text/plain', 'application/json; charset=utf-8', '', ';', 'json', '/']) {
+      const response = await post(envelope, { ...signed(envelope), 'content-type': contentType });
+      expect(response.status, JSON.stringify(contentType)).toBe(200);
+    }
   });
 });
