@@ -123,6 +123,7 @@ export async function createWaflow(config: Config, options: WaflowOptions = {}):
   const http = buildHttpApp({
     log,
     metrics,
+    trustProxy: config.trustProxy,
     ready: async () => {
       await database.ping();
       await redis?.ping();

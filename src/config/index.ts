@@ -2,6 +2,7 @@
  * One typed Config from the environment. Everything is optional: the defaults run the service
  * on the embedded database under ./data. Invalid values fail at start with the variable's name.
  */
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -13,6 +14,29 @@ const commaList = z
   .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
 
 const positiveInt = z.coerce.number().int().positive();
+
+/** Names proxy-addr (fastify's `trustProxy`) knows for common address ranges. */
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** An address, a CIDR block, or one of the range names. */
+function isProxyAddress(item: string): boolean {
+  if (PROXY_RANGE_NAMES.includes(item)) return true;
+  const [address = '', bits, ...rest] = item.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
+
+/**
+ * Which proxies' X-Forwarded-For to believe: a number of hops, or the proxies' addresses. Never
+ * "all": a client reaching the service directly could then pick its own address (and bucket).
+ */
+const trustProxySchema = z.union([
+  z.string().regex(/^\d+$/).transform(Number),
+  commaList.refine((items) => items.length > 0 && items.every(isProxyAddress), {
+    message: 'a number of proxy hops, or addresses, CIDR blocks and loopback/linklocal/uniquelocal, comma-separated',
+  }),
+]);
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 
 const envSchema = z.object({
@@ -48,6 +72,7 @@ const envSchema = z.object({
   WORKER_CONCURRENCY: positiveInt.default(64),
   SEND_CONCURRENCY: positiveInt.default(64),
   API_RATE_LIMIT_PER_MINUTE: positiveInt.default(600),
+  TRUST_PROXY: trustProxySchema.optional(),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
   TIMER_POLL_MS: positiveInt.default(1_000),
   SWEEP_INTERVAL_MS: positiveInt.default(30_000),
@@ -91,6 +116,8 @@ export interface Config {
     pairBurst: number;
   };
   apiRateLimitPerMinute: number;
+  /** Proxies whose X-Forwarded-For gives the client's address (rate limits, logs); false: none. */
+  trustProxy: TrustProxy;
   /** Conversations handled at once per process. */
   concurrency: number;
   /** Contacts being sent to at once per process (Graph API round trips overlap). */
@@ -99,6 +126,9 @@ export interface Config {
   /** Outbound HTTP of flows' httpRequest nodes. */
   flowHttp: { allowPrivateNetworks: boolean; allowedNetworks: string[]; maxResponseBytes: number };
 }
+
+/** A number of hops, or the proxies' addresses and ranges, as fastify's `trustProxy` takes them. */
+export type TrustProxy = false | number | string[];
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -144,6 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     concurrency: e.WORKER_CONCURRENCY,
     sendConcurrency: e.SEND_CONCURRENCY,
     apiRateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
+    trustProxy: e.TRUST_PROXY ?? false,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     flowHttp: {
       allowPrivateNetworks: e.FLOW_HTTP_ALLOW_PRIVATE,

@@ -3,6 +3,7 @@
  * and the operations routes (health, readiness, Prometheus metrics) every process serves.
  * Adapters come in through the deps; this file only wires routes.
  */
+import type { TrustProxy } from '../config/index.js';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import cors from '@fastify/cors';
@@ -31,6 +32,8 @@ export interface HttpDeps {
   metrics: Metrics;
   /** Throws when the process cannot do its job (database or Redis unreachable…). */
   ready(): Promise<void>;
+  /** Proxies whose X-Forwarded-For names the client (TRUST_PROXY). */
+  trustProxy: TrustProxy;
   /** The public service; absent in a worker process, which serves only the operations routes. */
   service?: { api: ApiDeps; webhook: WebhookRouteDeps; console: ConsoleDeps; guards: ApiGuards };
 }
@@ -60,8 +63,16 @@ function requestId(request: IncomingMessage): string {
 function rateLimitKey(auth: Authenticator): (request: FastifyRequest) => Promise<string> {
   return async (request) => {
     const token = bearerToken(request);
-    return token !== null && (await auth.userForKey(token)) !== null ? `key:${hashApiKey(token)}` : `ip:${request.ip}`;
+    if (token === null) return `ip:${request.ip}`;
+    // The admin token's own bucket: callers without a valid key must not be able to use it up.
+    if (auth.isAdminToken(token)) return 'admin';
+    return (await auth.userForKey(token)) !== null ? `key:${hashApiKey(token)}` : `ip:${request.ip}`;
   };
+}
+
+/** Trusts the nearest `hops` proxies, as proxy-addr counts them (0 is the socket's peer). */
+function withinHops(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
 }
 
 export function buildHttpApp(deps: HttpDeps): FastifyInstance {
@@ -76,6 +87,7 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
     requestIdHeader: false,
     genReqId: requestId,
     frameworkErrors: frameworkError,
+    trustProxy: typeof deps.trustProxy === 'number' ? withinHops(deps.trustProxy) : deps.trustProxy,
   });
   installErrorHandler(app);
   // Every answer names its request, so a caller can quote it and an operator find the log line.

@@ -13,6 +13,7 @@ export interface Authenticator {
   user(request: FastifyRequest): Promise<string>;
   /** Throws 401 unless the request carries the admin token. */
   admin(request: FastifyRequest): void;
+  isAdminToken(token: string): boolean;
   /** The user id for a raw key (socket handshakes), or null. */
   userForKey(key: string): Promise<string | null>;
 }
@@ -25,16 +26,28 @@ export function bearerToken(request: FastifyRequest): string | null {
   return header.slice('Bearer '.length).trim() || null;
 }
 
+/** Entries per cache before it is emptied. */
+const CACHE_LIMIT = 10_000;
+
 export function createAuthenticator(db: Db, adminToken: string, ttlMs = 30_000): Authenticator {
-  const cache = new Map<string, { userId: string | null; expiresAt: number }>();
+  // Tokens that are no key have a cache of their own: a flood of random ones must not empty the
+  // cache of the real keys and make every API call a query again.
+  const keys = new Map<string, { userId: string; expiresAt: number }>();
+  const notKeys = new Map<string, number>();
+  const remember = <T>(cache: Map<string, T>, hash: string, entry: T) => {
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(hash, entry);
+  };
 
   const userForKey = async (key: string): Promise<string | null> => {
     const hash = hashApiKey(key);
-    const hit = cache.get(hash);
-    if (hit && hit.expiresAt > Date.now()) return hit.userId;
+    const now = Date.now();
+    const known = keys.get(hash);
+    if (known && known.expiresAt > now) return known.userId;
+    if ((notKeys.get(hash) ?? 0) > now) return null;
     const userId = (await findUserIdByKeyHash(db, hash)) ?? null;
-    if (cache.size > 10_000) cache.clear();
-    cache.set(hash, { userId, expiresAt: Date.now() + ttlMs });
+    if (userId === null) remember(notKeys, hash, now + ttlMs);
+    else remember(keys, hash, { userId, expiresAt: now + ttlMs });
     return userId;
   };
 
@@ -52,5 +65,6 @@ export function createAuthenticator(db: Db, adminToken: string, ttlMs = 30_000):
       if (!token) throw unauthorized('missing Authorization: Bearer <admin token>');
       if (!safeEqual(token, adminToken)) throw unauthorized('invalid admin token');
     },
+    isAdminToken: (token) => safeEqual(token, adminToken),
   };
 }

@@ -3,7 +3,7 @@
  * FRONTEND_URL origins, a comma-separated list.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/harness.js';
+import { ADMIN_TOKEN, startHarness, type Harness } from '../support/harness.js';
 
 let h: Harness;
 let first: string;
@@ -36,6 +36,12 @@ describe('rate limit', () => {
     for (let i = 0; i < 7; i++) random.push((await get(`Bearer wfk_not-a-key-${i}`)).status);
     expect(random.slice(-2)).toEqual([429, 429]);
     expect(random.every((status) => status === 401 || status === 429)).toBe(true);
+  });
+
+  it('gives the admin token a bucket of its own, which callers without a key cannot use up', async () => {
+    // The address's bucket is spent by the tokens that are no key, above.
+    expect((await fetch(`${h.url}/api/v1/flows`, { headers: { authorization: 'Bearer wfk_not-a-key' } })).status).toBe(429);
+    expect((await h.api('GET', '/api/v1/users', undefined, ADMIN_TOKEN)).status).toBe(200);
   });
 
   it('never limits Meta’s webhooks', async () => {
@@ -86,5 +92,39 @@ describe('CORS', () => {
   it('gives socket.io no CORS grant for any other origin', async () => {
     const response = await socketHandshake('https://evil.example.com');
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('behind a proxy (TRUST_PROXY)', () => {
+  const callers = ['198.51.100.1', '198.51.100.2'];
+  /** Requests without a key from two clients, as the proxy forwards them; their statuses. */
+  const fromClients = async (proxied: Harness) => {
+    const statuses: Record<string, number[]> = {};
+    for (const client of callers) {
+      statuses[client] = [];
+      for (let i = 0; i < 4; i++) {
+        const response = await fetch(`${proxied.url}/api/v1/flows`, { headers: { 'x-forwarded-for': client } });
+        statuses[client]!.push(response.status);
+      }
+    }
+    return statuses;
+  };
+
+  it('limits each client by its forwarded address when the proxy is trusted', async () => {
+    const proxied = await startHarness({ env: { API_RATE_LIMIT_PER_MINUTE: '3', TRUST_PROXY: 'loopback' } });
+    try {
+      expect(await fromClients(proxied)).toEqual({ [callers[0]!]: [401, 401, 401, 429], [callers[1]!]: [401, 401, 401, 429] });
+    } finally {
+      await proxied.close();
+    }
+  });
+
+  it('ignores X-Forwarded-For unless told to trust the proxy', async () => {
+    const direct = await startHarness({ env: { API_RATE_LIMIT_PER_MINUTE: '3' } });
+    try {
+      expect(await fromClients(direct)).toEqual({ [callers[0]!]: [401, 401, 401, 429], [callers[1]!]: [429, 429, 429, 429] });
+    } finally {
+      await direct.close();
+    }
   });
 });

@@ -38,6 +38,21 @@ describe('loadConfig', () => {
     }
   });
 
+  it('trusts no proxy by default; TRUST_PROXY takes a hop count or addresses, blocks and range names', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.1, 172.16.0.0/12,uniquelocal, ::1, fd00::/8' }).trustProxy).toEqual([
+      '10.0.0.1',
+      '172.16.0.0/12',
+      'uniquelocal',
+      '::1',
+      'fd00::/8',
+    ]);
+    for (const value of ['true', 'all', '10.0.0.0/33', '10.0.0.1/8/1', 'proxy.example.com', ',']) {
+      expect(() => loadConfig({ TRUST_PROXY: value }), value).toThrow(/TRUST_PROXY/);
+    }
+  });
+
   it('refuses bad values, naming each variable', () => {
     const load = () => loadConfig({ PORT: 'x', ENCRYPTION_KEY: 'short', WEBHOOK_BODY_LIMIT_BYTES: '1000', DATABASE_URL: 'mysql://x' });
     expect(load).toThrow(ConfigError);

@@ -17,7 +17,7 @@ const sink = new Writable({
 let app: FastifyInstance;
 beforeAll(async () => {
   const metrics = createMetrics({ pendingEvents: async () => 0, queuedMessages: async () => 0 });
-  app = buildHttpApp({ log: createLogger('info', sink), metrics, ready: async () => {} });
+  app = buildHttpApp({ log: createLogger('info', sink), metrics, ready: async () => {}, trustProxy: false });
   app.get('/boom', async () => {
     throw new Error('the disk is on fire');
   });
