@@ -11,13 +11,18 @@ import { inboxEvent, type InboxEvent } from './events.js';
 export const REPLAY_PAGE = 500;
 /** Longer than any transaction that writes events. */
 const COMMIT_SKEW_MS = 10_000;
-const COMMIT_SKEW_ROWS = 200;
+/**
+ * At most this many are read back; when there are more within COMMIT_SKEW_MS (a burst), one just
+ * before them may not be among them, and the client is told to reload instead.
+ */
+export const COMMIT_SKEW_ROWS = 1_000;
 
 export interface Replay {
   events: InboxEvent[];
   /**
-   * False when the client should reload instead: more events exist than one page, or the last
-   * one it saw is gone (pruned after EVENTS_RETENTION_DAYS, so some after it may be too).
+   * False when the client should reload instead: more events exist than one page, the last one
+   * it saw is gone (pruned after EVENTS_RETENTION_DAYS, so some after it may be too), or more
+   * were written just before it than the look-back reads.
    */
   complete: boolean;
 }
@@ -29,6 +34,7 @@ export async function replayEvents(db: Db, userId: string, afterSeq: number): Pr
   ]);
   // `before` holds the last seen event itself whenever it still exists.
   const anchorGone = afterSeq > 0 && before.length === 0;
-  const complete = after.length <= REPLAY_PAGE && !anchorGone;
+  const lookBackCut = before.length >= COMMIT_SKEW_ROWS;
+  const complete = after.length <= REPLAY_PAGE && !anchorGone && !lookBackCut;
   return { events: [...before, ...after.slice(0, REPLAY_PAGE)].map(inboxEvent), complete };
 }

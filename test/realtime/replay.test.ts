@@ -9,7 +9,7 @@ import type { Database } from '../../src/db/client.js';
 import { events } from '../../src/db/schema.js';
 import { recordEvents } from '../../src/db/repositories/events.js';
 import { EVENT_TYPES, type NewRealtimeEvent } from '../../src/realtime/events.js';
-import { REPLAY_PAGE, replayEvents } from '../../src/realtime/replay.js';
+import { COMMIT_SKEW_ROWS, REPLAY_PAGE, replayEvents } from '../../src/realtime/replay.js';
 import { openTempDatabase, type TempDatabase } from '../support/temp-database.js';
 
 let temp: TempDatabase;
@@ -58,5 +58,13 @@ describe('replay', () => {
     const replay = await replayEvents(database.db, 'away', recorded[0]!.seq);
     expect(replay.complete).toBe(false);
     expect(replay.events.map((item) => item.payload.seq)).toEqual([recorded[2]!.seq]);
+  });
+
+  it('tells a client to reload when a burst just before its last event is more than the look-back reads', async () => {
+    // An event numbered before the burst may have been published after it: the look-back cannot tell.
+    const recorded = await recordEvents(database.db, Array.from({ length: COMMIT_SKEW_ROWS + 5 }, (_, n) => event('burst', n)));
+    const replay = await replayEvents(database.db, 'burst', recorded.at(-1)!.seq);
+    expect(replay.complete).toBe(false);
+    expect(replay.events).toHaveLength(COMMIT_SKEW_ROWS);
   });
 });
