@@ -3,8 +3,9 @@
  * after the previous one was accepted. The head of a contact's queue is claimed with a lease, so
  * several senders (processes) never send one contact's messages out of order or twice, and a
  * sender that dies is replaced when its lease ends. Sends respect the number's throughput and
- * the per-recipient pair rate. Retryable Graph errors back off and retry up to a limit; others
- * fail the message at once, mark the session Errored and cancel the rest of that session's queue.
+ * the per-recipient pair rate. Retryable Graph errors back off and retry up to a limit; Meta's
+ * rate limits (130429, 131056) wait as Meta asks and use up no attempt; other errors fail the
+ * message at once, mark the session Errored and cancel the rest of that session's queue.
  * An expired token (190) pauses the tenant's sends until the token is replaced.
  */
 import { randomBytes } from 'node:crypto';
@@ -35,7 +36,7 @@ import { GraphApiError, describeGraphError, isTokenError } from '../whatsapp/err
 import type { GraphClient } from '../whatsapp/graph-client.js';
 import type { OutboundMessage } from '../whatsapp/outbound.js';
 import { backoffDelay } from './backoff.js';
-import type { RateLimiter } from './rate-limit.js';
+import type { Bucket, RateLimiter } from './rate-limit.js';
 
 export interface SendLimits {
   /** Default throughput of a number, when its user sets none. */
@@ -74,22 +75,34 @@ export interface OutboxSender {
   handOver(head: LeasedHead): void;
   /** Re-scan the outbox (at start, and when a tenant's token is replaced). */
   resume(userId?: string): Promise<void>;
+  /** Sends Meta accepted whose wamid is not stored yet: sent again if this process stops now. */
+  unrecordedSends(): number;
   idle(): Promise<void>;
   close(): Promise<void>;
 }
 
 /** While another sender holds a contact's head, look again this often (it may finish early). */
 const LEASED_RECHECK_MS = 1_000;
+/** After a 130429 every send of the number waits this long: Meta counts throughput per second. */
+export const NUMBER_PAUSE_MS = 1_000;
+/** Slots are waits, not times of day: they must not grow when the system clock is set back. */
+const monotonicNow = () => performance.now();
 
 export function createOutboxSender(deps: SenderDeps): OutboxSender {
   const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const timers = new Map<string, NodeJS.Timeout>();
   /**
    * Sends the Graph API accepted whose outcome could not be stored yet (the database failed
-   * right after), by outbox id: the retry stores the wamid it already has instead of sending the
-   * message again. The lease is still ours, so no other sender takes the row meanwhile.
+   * right after), by contact: the retry stores the wamid it already has instead of sending the
+   * message again. Kept only while this sender still holds that row (`forgetUnlessHeld`).
    */
-  const acceptedNotRecorded = new Map<number, string>();
+  const acceptedNotRecorded = new Map<string, { outboxId: number; wamid: string }>();
+  /**
+   * When each contact the limiter refused may ask again (the slot it was given, on the monotonic
+   * clock). A nudge before then (the sweep, a new reply) waits for it: asking again would move the
+   * contact's slot behind every contact refused since.
+   */
+  const slotAt = new Map<string, number>();
   /**
    * Heads leased as they were queued (`lease`), by contact, not sent yet. Their lease names an
    * owner of their own, so this sender's claims never take them: a drain already running for the
@@ -135,8 +148,12 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
     let typingFor: string | null = null;
     try {
       while (!signal.aborted) {
+        const untilSlot = (slotAt.get(contactId) ?? 0) - monotonicNow();
+        if (untilSlot > 0) return later(contactId, untilSlot);
+        slotAt.delete(contactId);
         const now = deps.now();
         const { claim, handedUntil } = await nextHead(contactId, now);
+        forgetUnlessHeld(contactId, claim);
         if (claim.kind === 'empty') return;
         if (claim.kind === 'wait') {
           // A retry waits for its due time; a nudge meanwhile (the sweep, a new reply) must not
@@ -159,6 +176,7 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
           const wait = await throttle(tenant, item);
           if (wait > 0) {
             handBack();
+            slotAt.set(contactId, monotonicNow() + wait);
             return later(contactId, wait);
           }
           if (typingFor === null) {
@@ -177,22 +195,38 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
     }
   }
 
-  /** The pair bucket first: it is the one that rarely waits, so the number's tokens are not wasted. */
-  const throttle = async (tenant: Tenant, item: OutboxItem): Promise<number> => {
-    const { limits } = deps;
-    const pair = await deps.limiter.take({
-      key: `pair:${tenant.phoneNumberId}:${item.to}`,
-      ratePerSecond: 1000 / limits.pairIntervalMs,
-      burst: limits.pairBurst,
-    });
-    if (pair > 0) return pair;
-    const perSecond = tenant.messagesPerSecond ?? limits.perNumberPerSecond;
-    return deps.limiter.take({ key: `number:${tenant.phoneNumberId}`, ratePerSecond: perSecond, burst: perSecond });
+  /**
+   * An accepted send's wamid is ours to record only while this sender holds its row: once the
+   * row is gone (recorded or cancelled elsewhere) or another sender leased it (and sends it
+   * itself), the entry is dropped, so none outlives its row.
+   */
+  const forgetUnlessHeld = (contactId: string, claim: HeadClaim) => {
+    const accepted = acceptedNotRecorded.get(contactId);
+    const held = claim.kind === 'claimed' && claim.item.outboxId === accepted?.outboxId;
+    if (accepted && !held) acceptedNotRecorded.delete(contactId);
   };
+
+  const pairBucket = (tenant: Tenant, to: string): Bucket => ({
+    key: `pair:${tenant.phoneNumberId}:${to}`,
+    ratePerSecond: 1000 / deps.limits.pairIntervalMs,
+    burst: deps.limits.pairBurst,
+  });
+
+  const numberBucket = (tenant: Tenant): Bucket => {
+    const perSecond = tenant.messagesPerSecond ?? deps.limits.perNumberPerSecond;
+    return { key: `number:${tenant.phoneNumberId}`, ratePerSecond: perSecond, burst: perSecond };
+  };
+
+  /**
+   * Both tokens or neither. The pair first: a contact waiting for its pair interval takes no
+   * place among the number's waiters.
+   */
+  const throttle = (tenant: Tenant, item: OutboxItem): Promise<number> =>
+    deps.limiter.take([pairBucket(tenant, item.to), numberBucket(tenant)]);
 
   /** Returns false when the queue must stop for now (empty, retry later, or token expired). */
   const sendOne = async (tenant: Tenant, item: OutboxItem, handBack: () => void): Promise<boolean> => {
-    let wamid = acceptedNotRecorded.get(item.outboxId);
+    let wamid = acceptedNotRecorded.get(item.contactId)?.wamid;
     if (wamid === undefined) {
       const stopTimer = deps.metrics.sendSeconds.startTimer();
       try {
@@ -204,7 +238,7 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
         stopTimer();
       }
       deps.metrics.sends.inc({ result: 'sent', code: '' });
-      acceptedNotRecorded.set(item.outboxId, wamid);
+      acceptedNotRecorded.set(item.contactId, { outboxId: item.outboxId, wamid });
     }
     const { event, earlyStatuses, more } = await recordSent(deps.db, {
       outboxId: item.outboxId,
@@ -214,7 +248,7 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
       at: new Date(deps.now()),
       event: messageStatus({ id: item.messageId, waMessageId: wamid, status: 'Sent', error: null, userId: tenant.id, contactId: item.contactId }),
     });
-    acceptedNotRecorded.delete(item.outboxId);
+    acceptedNotRecorded.delete(item.contactId);
     if (event) deps.publisher.publish([event]);
     if (earlyStatuses > 0) deps.onEarlyStatuses();
     return more;
@@ -238,19 +272,40 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
       deps.onTokenExpired(tenant.id);
       return false;
     }
+    if (error.retry === 'recipient' || error.retry === 'number') {
+      // Meta asks to wait and retry: not a failed attempt, however often it happens.
+      const delay = await pauseLimitedBucket(tenant, item, error.retry);
+      await retryLater(item, item.attempts, delay, { reason, code });
+      return false;
+    }
     const attempts = item.attempts + 1;
-    if (error.retry !== 'no' && attempts < deps.maxAttempts) {
-      const delay = backoffDelay(attempts, deps.retryBaseMs);
-      deps.metrics.sends.inc({ result: 'retry', code });
-      deps.metrics.sendRetries.inc();
-      await deferOutbox(deps.db, item.outboxId, attempts, new Date(deps.now() + delay), reason);
-      deps.log.info({ messageId: item.messageId, code: error.code, attempts, delay }, 'send failed: retrying');
-      later(item.contactId, delay);
+    if (error.retry === 'yes' && attempts < deps.maxAttempts) {
+      await retryLater(item, attempts, backoffDelay(attempts, deps.retryBaseMs), { reason, code });
       return false;
     }
     deps.metrics.sends.inc({ result: 'failed', code });
     await fail(item, reason);
     return true;
+  };
+
+  /**
+   * Meta says a limit was reached although the bucket had a token (another client of the number,
+   * bursts Meta counts differently): the bucket is emptied for the pair interval (131056) or for
+   * NUMBER_PAUSE_MS (130429), so the sends behind it wait too. Returns how long.
+   */
+  const pauseLimitedBucket = async (tenant: Tenant, item: OutboxItem, limit: 'recipient' | 'number'): Promise<number> => {
+    const [bucket, ms] =
+      limit === 'recipient' ? [pairBucket(tenant, item.to), deps.limits.pairIntervalMs] : [numberBucket(tenant), NUMBER_PAUSE_MS];
+    await deps.limiter.pause(bucket, ms);
+    return ms;
+  };
+
+  const retryLater = async (item: OutboxItem, attempts: number, delay: number, error: { reason: string; code: string }) => {
+    deps.metrics.sends.inc({ result: 'retry', code: error.code });
+    deps.metrics.sendRetries.inc();
+    await deferOutbox(deps.db, item.outboxId, attempts, new Date(deps.now() + delay), error.reason);
+    deps.log.info({ messageId: item.messageId, code: error.code, attempts, delay }, 'send failed: retrying');
+    later(item.contactId, delay);
   };
 
   /** The message fails; its session errors and the rest of that session's queue is cancelled. */
@@ -286,6 +341,7 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
     async resume(userId) {
       for (const contactId of await contactsWithQueuedMessages(deps.db, userId)) runner.nudge(contactId);
     },
+    unrecordedSends: () => acceptedNotRecorded.size,
     idle: () => runner.idle(),
     async close() {
       for (const timer of timers.values()) clearTimeout(timer);

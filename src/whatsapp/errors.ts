@@ -7,12 +7,16 @@ import { z } from 'zod';
 /**
  * - `yes`: transient, retry with backoff.
  * - `recipient`: only this recipient must wait (pair rate limit); others can be sent to now.
+ * - `number`: the business number's throughput is used up: all its recipients must wait.
  * - `no`: retrying cannot help.
+ *
+ * Meta asks to wait and retry on `recipient` and `number`: they are not failures of the message.
  */
-export type RetryPolicy = 'no' | 'yes' | 'recipient';
+export type RetryPolicy = 'no' | 'yes' | 'recipient' | 'number';
 
-const RETRYABLE_CODES: ReadonlySet<number> = new Set([1, 2, 4, 80007, 130429, 131000, 131016, 131057, 133004]);
+const RETRYABLE_CODES: ReadonlySet<number> = new Set([1, 2, 4, 80007, 131000, 131016, 131057, 133004]);
 const PAIR_RATE_LIMIT_CODE = 131056;
+const THROUGHPUT_LIMIT_CODE = 130429;
 const PERMANENT_CODES: ReadonlySet<number> = new Set([
   0, 3, 10, 100, 190, 368, 130497, 131008, 131009, 131021, 131026, 131031, 131042, 131047, 131050, 131051, 131052,
   131053, 133010,
@@ -31,6 +35,7 @@ function isPermanentCode(code: number): boolean {
  */
 export function classifyRetry(code: number | null, httpStatus: number | null): RetryPolicy {
   if (code === PAIR_RATE_LIMIT_CODE) return 'recipient';
+  if (code === THROUGHPUT_LIMIT_CODE) return 'number';
   if (code !== null && RETRYABLE_CODES.has(code)) return 'yes';
   if (code !== null && isPermanentCode(code)) return 'no';
   return httpStatus !== null && (httpStatus >= 500 || httpStatus === 429) ? 'yes' : 'no';
@@ -178,7 +183,7 @@ const HINTS: ReadonlyMap<number, string> = new Map([
   [TOKEN_ERROR_CODE, 'access token expired or invalid'],
   [131047, "more than 24 hours since the user's last message: send a template"],
   [PAIR_RATE_LIMIT_CODE, 'too many messages to this user in a short time: wait before sending again'],
-  [130429, 'throughput limit of this phone number reached'],
+  [THROUGHPUT_LIMIT_CODE, 'throughput limit of this phone number reached'],
   [131026, 'message undeliverable: the recipient may not be on WhatsApp or runs an old version'],
   [131051, 'message type not supported'],
   [131008, 'a required parameter is missing'],

@@ -4,10 +4,12 @@
  * the access token only ever travels in the Authorization header.
  */
 import { z } from 'zod';
+import { isStorableText } from '../db/storable.js';
 import { ACCESS_TOKEN_PATTERN } from './access-token.js';
 import { GraphApiError } from './errors.js';
 import { keepAliveClient } from './keep-alive.js';
 import type { OutboundMessage } from './outbound.js';
+import { MAX_ID_LENGTH } from './webhook-schema.js';
 
 export interface GraphClientOptions {
   /** e.g. https://graph.facebook.com, or a simulator's URL. */
@@ -44,9 +46,20 @@ export interface GraphClient {
   getMedia(accessToken: string, mediaId: string): Promise<MediaInfo>;
 }
 
+/**
+ * The wamid of an accepted send is stored (and indexed) with the message, capped like inbound ids:
+ * one the database cannot take would fail that write on every retry.
+ */
+const wamidSchema = z.string().min(1).max(MAX_ID_LENGTH).refine(isStorableText);
+
 const sendResponseSchema = z.looseObject({
-  messages: z.tuple([z.looseObject({ id: z.string().min(1) })], z.unknown()),
+  messages: z.tuple([z.looseObject({ id: wamidSchema })], z.unknown()),
 });
+
+/** Not retried: Meta may have accepted the message, and a retry would send it again. */
+const UNUSABLE_WAMID =
+  `its messages[0].id is missing or cannot be stored (not a string, empty, longer than ${MAX_ID_LENGTH} characters, ` +
+  'or holding NUL or unpaired surrogates); the message may have been sent, so it is not retried';
 
 const mediaResponseSchema = z.looseObject({
   url: z.string(),
@@ -106,7 +119,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
           : { biz_opaque_callback_data: sendOptions.bizOpaqueCallbackData }),
       });
       const parsed = sendResponseSchema.safeParse(answer.body);
-      if (!parsed.success) throw GraphApiError.unexpectedResponse(answer.status, 'it carries no messages[0].id');
+      if (!parsed.success) throw GraphApiError.unexpectedResponse(answer.status, UNUSABLE_WAMID);
       return { wamid: parsed.data.messages[0].id };
     },
 

@@ -1,15 +1,40 @@
 /**
  * Send rate limits, measured at the simulator: a number's throughput (SEND_RATE_PER_NUMBER, or
  * the user's own `messagesPerSecond` set through the admin API) and the pair rate to one
- * recipient (SEND_PAIR_INTERVAL_MS with a burst of SEND_PAIR_BURST).
+ * recipient (SEND_PAIR_INTERVAL_MS with a burst of SEND_PAIR_BURST), and how a send one of them
+ * refuses waits for the other.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { echoFlow } from '../fixtures/flows.js';
 import { ADMIN_TOKEN, ACCESS_TOKEN, PHONE_NUMBER_ID, eventually, startHarness, type Harness } from '../support/harness.js';
+import type { SentMessage } from '../../src/simulator/index.js';
 import { textWebhook, wamid } from '../support/webhooks.js';
 
 const PAIR_INTERVAL_MS = 400;
 const SECOND_NUMBER = '200300402';
+
+const countToThree = {
+  nodes: [
+    { id: 'start', type: 'start', data: {} },
+    { id: 'one', type: 'message', data: { text: 'one' } },
+    { id: 'two', type: 'message', data: { text: 'two' } },
+    { id: 'three', type: 'end', data: { text: 'three' } },
+  ],
+  edges: [
+    { id: 'a', source: 'start', target: 'one' },
+    { id: 'b', source: 'one', target: 'two' },
+    { id: 'c', source: 'two', target: 'three' },
+  ],
+};
+
+/** The messages a contact received, in order, once there are `count`. */
+const sentTo = (harness: Harness, phone: string, count: number) =>
+  eventually(() => {
+    const found = harness.simulator.sent.filter((message) => message.to === phone);
+    return found.length === count ? found : null;
+  }, 20_000);
+
+const textOf = (message: SentMessage) => (message.body.text as { body: string }).body;
 
 let h: Harness;
 let tenant: { id: string; apiKey: string };
@@ -75,28 +100,33 @@ describe('pair rate to one recipient', () => {
   it('spaces messages to one contact by the pair interval once its burst is used, keeping their order', async () => {
     h.simulator.addPhoneNumber(SECOND_NUMBER, { accessToken: 'EAAG-second' });
     const other = await h.createUser(SECOND_NUMBER, 'EAAG-second');
-    const threeMessages = {
-      nodes: [
-        { id: 'start', type: 'start', data: {} },
-        { id: 'one', type: 'message', data: { text: 'one' } },
-        { id: 'two', type: 'message', data: { text: 'two' } },
-        { id: 'three', type: 'end', data: { text: 'three' } },
-      ],
-      edges: [
-        { id: 'a', source: 'start', target: 'one' },
-        { id: 'b', source: 'one', target: 'two' },
-        { id: 'c', source: 'two', target: 'three' },
-      ],
-    };
-    await h.createFlow(other.apiKey, { trigger: 'count', definition: threeMessages });
+    await h.createFlow(other.apiKey, { trigger: 'count', definition: countToThree });
     const phone = '15559419999';
     await h.simulator.userSends(SECOND_NUMBER, phone, { type: 'text', body: 'count' });
-    const sent = await eventually(() => {
-      const found = h.simulator.sent.filter((message) => message.to === phone);
-      return found.length === 3 ? found : null;
-    }, 20_000);
-    expect(sent.map((message) => (message.body.text as { body: string }).body)).toEqual(['one', 'two', 'three']);
+    const sent = await sentTo(h, phone, 3);
+    expect(sent.map(textOf)).toEqual(['one', 'two', 'three']);
     const gaps = sent.slice(1).map((message, i) => message.time - sent[i]!.time);
     for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(PAIR_INTERVAL_MS - 50);
+  });
+});
+
+describe('a send the number refuses', () => {
+  let limited: Harness;
+
+  beforeAll(async () => {
+    // A pair token lost to the number's refusal would hold a later message for a minute.
+    limited = await startHarness({ env: { SEND_PAIR_INTERVAL_MS: '60000', SEND_PAIR_BURST: '3' } });
+    const user = await limited.createUser();
+    const patched = await limited.api('PATCH', `/api/v1/users/${user.id}`, { messagesPerSecond: 1 }, ADMIN_TOKEN);
+    expect(patched.status).toBe(200);
+    await limited.createFlow(user.apiKey, { trigger: 'count', definition: countToThree });
+  });
+  afterAll(() => limited.close());
+
+  it("keeps its recipient's token: three messages in a pair burst of three go out at the number's rate", async () => {
+    const phone = '15559420001';
+    await limited.simulator.userSends(PHONE_NUMBER_ID, phone, { type: 'text', body: 'count' });
+    // The number refuses the second and the third for a second each; no pair token is spent then.
+    expect((await sentTo(limited, phone, 3)).map(textOf)).toEqual(['one', 'two', 'three']);
   });
 });

@@ -33,7 +33,7 @@ const sessionStatusOf = async (phone: string) => {
 const sentTo = (phone: string) => h.simulator.sent.filter((message) => message.to === phone);
 
 describe('send errors', () => {
-  it('retries retryable errors (130429, 500) with backoff until accepted, sending once', async () => {
+  it("retries retryable errors (130429 after the number's pause, 500 with backoff) until accepted, sending once", async () => {
     h.simulator.setFaults({ failNext: { count: 3, failure: { kind: 'graph', code: 130429 } } });
     const phone = '15556660001';
     await h.simulator.userSends(PHONE_NUMBER_ID, phone, { type: 'text', body: 'menu' });

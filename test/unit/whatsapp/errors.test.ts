@@ -12,7 +12,7 @@ function graphBody(code: number, extra: Record<string, unknown> = {}): string {
 }
 
 describe('classifyRetry', () => {
-  const retryable = [1, 2, 4, 80007, 130429, 131000, 131016, 131057, 133004];
+  const retryable = [1, 2, 4, 80007, 131000, 131016, 131057, 133004];
   const permanent = [
     0, 3, 10, 100, 190, 200, 250, 299, 368, 130497, 131008, 131009, 131021, 131026, 131031, 131042, 131047, 131050, 131051,
     131052, 131053, 132000, 132001, 132015, 132999, 133010,
@@ -24,6 +24,10 @@ describe('classifyRetry', () => {
 
   it('makes only the recipient wait on 131056 (pair rate limit)', () => {
     expect(classifyRetry(131056, 400)).toBe('recipient');
+  });
+
+  it('makes every recipient of the number wait on 130429 (throughput limit)', () => {
+    expect(classifyRetry(130429, 429)).toBe('number');
   });
 
   it.each(permanent)('never retries code %i, even on a 5xx', (code) => {
@@ -69,7 +73,7 @@ describe('GraphApiError.fromResponse', () => {
   it.each<[number, number, RetryPolicy]>([
     [190, 401, 'no'],
     [131056, 400, 'recipient'],
-    [130429, 429, 'yes'],
+    [130429, 429, 'number'],
     [131000, 500, 'yes'],
     [131047, 400, 'no'],
   ])('classifies code %i (HTTP %i) as %s', (code, status, retry) => {

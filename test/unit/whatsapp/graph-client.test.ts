@@ -189,7 +189,7 @@ describe('send: failures', () => {
 
   it.each<[string, { code: number }, number, string]>([
     ['pair rate limit', { code: 131056 }, 400, 'recipient'],
-    ['throughput limit', { code: 130429 }, 429, 'yes'],
+    ['throughput limit', { code: 130429 }, 429, 'number'],
     ['server error', { code: 131000 }, 500, 'yes'],
     ['expired token', { code: 190 }, 401, 'no'],
     ['outside the 24-hour window', { code: 131047 }, 400, 'no'],
@@ -259,10 +259,31 @@ describe('send: unexpected 2xx answers', () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
+  const send = () => client.send(PNID, TOKEN, TO, { type: 'text', text: { body: 'hi' } });
+
   it.each(['{}', '{"messages":[]}', '{"messages":[{"id":""}]}', 'not json'])('treats %s as a non-retryable failure', async (body) => {
     answer = body;
-    const error = await sendError(client.send(PNID, TOKEN, TO, { type: 'text', text: { body: 'hi' } }));
+    const error = await sendError(send());
     expect(error).toMatchObject({ httpStatus: 200, retry: 'no', code: null });
+  });
+
+  it.each([
+    ['missing', '{"messages":[{}]}'],
+    ['not a string', '{"messages":[{"id":42}]}'],
+    ['longer than 256 characters', JSON.stringify({ messages: [{ id: `wamid.${'A'.repeat(251)}` }] })],
+    ['holding a NUL', '{"messages":[{"id":"wamid.\\u0000"}]}'],
+    ['holding an unpaired surrogate', '{"messages":[{"id":"wamid.\\ud800"}]}'],
+  ])('refuses a message id %s, which could not be stored: not retried, as it may have been sent', async (_what, body) => {
+    answer = body;
+    const error = await sendError(send());
+    expect(error).toMatchObject({ httpStatus: 200, retry: 'no', code: null });
+    expect(error.message).toMatch(/messages\[0\]\.id .*may have been sent, so it is not retried/);
+  });
+
+  it('accepts a message id of 256 characters', async () => {
+    const id = `wamid.${'A'.repeat(250)}`;
+    answer = JSON.stringify({ messages: [{ id }] });
+    expect(await send()).toEqual({ wamid: id });
   });
 });
 
