@@ -11,7 +11,7 @@ import { bearerToken, decodeSegment, parseJson, readBody, sendFailure, sendJson 
 import type { MediaStore } from './media.js';
 import type { Recorder, SentMessage } from './recorder.js';
 import { validateMessagesRequest } from './validation.js';
-import { isUserId, newWamid, type BusinessNumber } from './webhooks.js';
+import { isUserId, newWamid, recipientIdOf, type BusinessNumber } from './webhooks.js';
 
 export interface RegisteredNumber extends BusinessNumber {
   accessToken: string;
@@ -61,7 +61,7 @@ export function graphApi(deps: GraphApiDeps): RequestListener {
     deps.recorder.record({ kind: 'sent', message: sent });
     const early = deps.faults.statusesBeforeAnswer;
     if (early) await deps.deliverStatusesNow(sent);
-    const contact = isUserId(to) ? { input: to, user_id: to } : { input: to, wa_id: to.replace(/\D/g, '') };
+    const contact = isUserId(to) ? { input: to, user_id: to } : { input: to, wa_id: recipientIdOf(to) };
     const unanswered = () => deps.recorder.record({ kind: 'unanswered', message: sent });
     if (response.destroyed) unanswered();
     else response.once('close', () => response.writableFinished || unanswered());

@@ -14,6 +14,7 @@ import { WebhookSender, type PostOptions } from './webhook-sender.js';
 import {
   inboundWebhook,
   newWamid,
+  recipientIdOf,
   serializeLikeMeta,
   type BatchLayout,
   type DeliveryStatus,
@@ -238,7 +239,9 @@ export class Simulator {
 
   async close(): Promise<void> {
     this.#statuses.cancelAll();
+    // Abandons the POSTs in flight; they are recorded as failed before close() resolves.
     this.#sender.close();
+    await this.#statuses.settled();
     const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
     // Requests held open by a `timeout` fault would otherwise keep the server alive.
     this.#server.closeAllConnections();
@@ -265,7 +268,7 @@ export class Simulator {
   #lastSentTo(phoneNumberId: string, user: { from: string | null; userId?: string }): string | undefined {
     const recipients = [user.from, user.userId].filter((id) => id !== null && id !== undefined);
     return this.#recorder.sent.findLast(
-      (sent) => sent.phoneNumberId === phoneNumberId && recipients.includes(sent.to.replace(/^\+/, '')),
+      (sent) => sent.phoneNumberId === phoneNumberId && recipients.includes(recipientIdOf(sent.to)),
     )?.wamid;
   }
 

@@ -34,6 +34,9 @@ export class StatusWebhooks {
   readonly #options: StatusWebhooksOptions;
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #waiting = new Set<(go: boolean) => void>();
+  readonly #posting = new Set<Promise<WebhookDelivery>>();
+  /** Set for good by `cancelAll`: a loop between two statuses must not plan the next one. */
+  #closed = false;
 
   constructor(options: StatusWebhooksOptions) {
     this.#options = options;
@@ -54,8 +57,9 @@ export class StatusWebhooks {
     })();
   }
 
-  /** Waits the delay; false when the simulator stopped meanwhile. */
+  /** Waits the delay; false when the simulator stopped, before or meanwhile. */
   #pause(): Promise<boolean> {
+    if (this.#closed) return Promise.resolve(false);
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.#timers.delete(timer);
@@ -73,7 +77,7 @@ export class StatusWebhooks {
     for (const status of statuses) await this.deliver(message, status, failureCode ?? undefined);
   }
 
-  /** Sends one status webhook now; `errorCode` applies to `failed`. */
+  /** Sends one status webhook now, or none once closed; `errorCode` applies to `failed`. */
   async deliver(message: SentMessage, status: DeliveryStatus, errorCode?: number): Promise<WebhookDelivery> {
     const number = this.#options.numberOf(message.phoneNumberId);
     if (number === undefined) throw new Error(`simulator: unknown phone number id ${message.phoneNumberId}`);
@@ -87,13 +91,31 @@ export class StatusWebhooks {
       ...(typeof callbackData === 'string' ? { bizOpaqueCallbackData: callbackData } : {}),
     });
     const body = webhookBody([{ id: number.wabaId, changes: [messagesChange(number, { statuses: [statusEntry] })] }]);
-    return this.#options.sender.post('status', serializeLikeMeta(body));
+    return this.#post(serializeLikeMeta(body));
   }
 
+  /** Posts and tracks the POST until it settles; once closed, posts and records nothing. */
+  #post(body: string): Promise<WebhookDelivery> {
+    if (this.#closed) {
+      return Promise.resolve({ kind: 'status', body, status: null, error: 'simulator closed', time: Date.now() });
+    }
+    const posting = this.#options.sender.post('status', body);
+    this.#posting.add(posting);
+    void posting.finally(() => this.#posting.delete(posting));
+    return posting;
+  }
+
+  /** Stops for good: no status webhook is planned or posted from now on. */
   cancelAll(): void {
+    this.#closed = true;
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
     for (const stop of this.#waiting) stop(false);
     this.#waiting.clear();
+  }
+
+  /** Resolves once the POSTs already under way have their outcome (the sender never rejects). */
+  async settled(): Promise<void> {
+    await Promise.all(this.#posting);
   }
 }

@@ -44,6 +44,26 @@ function firstProblem<T>(items: readonly T[], check: (item: T, index: number) =>
   return undefined;
 }
 
+/** An optional array, each item checked under its own path (`path[index]`). */
+function checkOptionalArray(items: unknown, path: string, checkItem: (item: unknown, itemPath: string) => Problem): Problem {
+  if (items === undefined) return undefined;
+  if (!Array.isArray(items)) return invalidParameter(`Param ${path} must be an array`);
+  return firstProblem(items, (item, index) => checkItem(item, `${path}[${index}]`));
+}
+
+const notAnObject = (path: string): InvalidRequest => invalidParameter(`Param ${path} must be an object`);
+
+/** `value` lower-cased when it is one of `names`: Meta matches these names in any case ("BODY"). */
+function knownName(value: unknown, names: readonly string[]): string | undefined {
+  const name = typeof value === 'string' ? value.toLowerCase() : undefined;
+  return name !== undefined && names.includes(name) ? name : undefined;
+}
+
+/** What Meta says of a `value` that `knownName` does not know. */
+function unknownName(value: unknown, path: string, names: readonly string[]): InvalidRequest {
+  return value === undefined ? missingPart(path) : invalidParameter(`Param ${path} must be one of ${names.join(', ')}`);
+}
+
 function unique(values: readonly unknown[], what: string): Problem {
   return new Set(values).size === values.length ? undefined : invalidValue(`${what} must be unique`);
 }
@@ -81,17 +101,41 @@ function checkUrl(value: unknown, path: string): Problem {
     : invalidParameter(`Param ${path} must be a valid http(s) URL`);
 }
 
-function checkMediaObject(media: unknown, path: string): Problem {
-  if (!isObject(media)) return missingPart(path);
-  const { id, link } = media;
+const MEDIA_TYPES = ['image', 'video', 'audio', 'document', 'sticker'] as const;
+type MediaType = (typeof MEDIA_TYPES)[number];
+
+/** What each media object takes besides `id` or `link`: Meta refuses any other key. */
+const MEDIA_OPTIONAL_KEYS: Readonly<Record<MediaType, readonly string[]>> = {
+  image: ['caption'],
+  video: ['caption'],
+  document: ['caption', 'filename'],
+  audio: ['voice'],
+  sticker: [],
+};
+
+function checkMediaKeys(media: Json, type: MediaType, path: string): Problem {
+  const allowed = ['id', 'link', ...MEDIA_OPTIONAL_KEYS[type]];
+  const unexpected = Object.keys(media).find((key) => !allowed.includes(key));
+  return unexpected === undefined ? undefined : invalidParameter(`Unexpected key "${unexpected}" on param "${path}"`);
+}
+
+function checkMediaSource({ id, link }: Json, path: string): Problem {
   if ((id === undefined) === (link === undefined)) return invalidParameter(`Param ${path} must have either id or link`);
   if (id !== undefined && (typeof id !== 'string' || id === '')) {
     return invalidParameter(`Param ${path}.id must be a media id`);
   }
+  return link === undefined ? undefined : checkUrl(link, `${path}.link`);
+}
+
+function checkMediaObject(media: unknown, type: MediaType, path: string = type): Problem {
+  if (!isObject(media)) return missingPart(path);
+  const { voice } = media;
   return (
-    (link === undefined ? undefined : checkUrl(link, `${path}.link`)) ??
+    checkMediaKeys(media, type, path) ??
+    checkMediaSource(media, path) ??
     optionalText(media.caption, `${path}.caption`, 'Caption', LIMITS.mediaCaption) ??
-    optionalText(media.filename, `${path}.filename`, 'Filename', 240)
+    optionalText(media.filename, `${path}.filename`, 'Filename', 240) ??
+    (voice === undefined || typeof voice === 'boolean' ? undefined : invalidParameter(`Param ${path}.voice must be a boolean`))
   );
 }
 
@@ -104,7 +148,7 @@ function checkHeader(header: unknown, interactiveType: unknown): Problem {
   }
   if (interactiveType === 'list') return invalidValue('Header type of a list must be text');
   if (type === 'image' || type === 'video' || type === 'document') {
-    return checkMediaObject(field(header, type), `interactive.header.${type}`);
+    return checkMediaObject(field(header, type), type, `interactive.header.${type}`);
   }
   return invalidValue('Header type must be one of text, image, video, document');
 }
@@ -224,14 +268,57 @@ function checkTextMessage(text: unknown): Problem {
   return requiredText(field(text, 'body'), 'text.body', 'Message body', LIMITS.textBody);
 }
 
+/** Header, body and buttons as the reference sends them, and the documented offer and carousel. */
+const TEMPLATE_COMPONENT_TYPES = ['header', 'body', 'button', 'limited_time_offer', 'carousel'];
+/** As Meta lists them when it refuses another. */
+const TEMPLATE_BUTTON_SUB_TYPES = [
+  'booking_confirmation', 'catalog', 'copy_code', 'flow', 'mpm', 'order_details', 'quick_reply', 'reminder', 'url', 'voice_call',
+];
+/** A parameter holds its value under the key its type names: `{ type: "text", text: "Jane" }`. */
+const TEMPLATE_PARAMETER_TYPES = [
+  'text', 'currency', 'date_time', 'image', 'video', 'document', 'location', 'payload', 'coupon_code', 'action', 'product',
+  'limited_time_offer',
+];
+/** A template has at most 10 buttons. */
+const MAX_TEMPLATE_BUTTON_INDEX = 9;
+
+function checkTemplateParameter(parameter: unknown, path: string): Problem {
+  if (!isObject(parameter)) return notAnObject(path);
+  const type = knownName(parameter.type, TEMPLATE_PARAMETER_TYPES);
+  if (type === undefined) return unknownName(parameter.type, `${path}.type`, TEMPLATE_PARAMETER_TYPES);
+  return parameter[type] === undefined ? missingPart(`${path}.${type}`) : undefined;
+}
+
+/** The button's position in the template, as a number or a digit string ("0"). */
+function checkButtonIndex(index: unknown, path: string): Problem {
+  if (index === undefined) return missingPart(path);
+  const position = typeof index === 'string' && /^\d+$/.test(index) ? Number(index) : index;
+  const valid = typeof position === 'number' && Number.isInteger(position) && position >= 0 && position <= MAX_TEMPLATE_BUTTON_INDEX;
+  return valid ? undefined : invalidParameter(`Param ${path} must be a button index from 0 to ${MAX_TEMPLATE_BUTTON_INDEX}`);
+}
+
+/** A button component names the template button it fills: its kind and its position. */
+function checkTemplateButton({ sub_type: subType, index }: Json, path: string): Problem {
+  return knownName(subType, TEMPLATE_BUTTON_SUB_TYPES) === undefined
+    ? unknownName(subType, `${path}.sub_type`, TEMPLATE_BUTTON_SUB_TYPES)
+    : checkButtonIndex(index, `${path}.index`);
+}
+
+function checkTemplateComponent(component: unknown, path: string): Problem {
+  if (!isObject(component)) return notAnObject(path);
+  const type = knownName(component.type, TEMPLATE_COMPONENT_TYPES);
+  if (type === undefined) return unknownName(component.type, `${path}.type`, TEMPLATE_COMPONENT_TYPES);
+  return (
+    (type === 'button' ? checkTemplateButton(component, path) : undefined) ??
+    checkOptionalArray(component.parameters, `${path}.parameters`, checkTemplateParameter)
+  );
+}
+
 function checkTemplate(template: unknown): Problem {
-  const components = field(template, 'components');
   return (
     requiredText(field(template, 'name'), 'template.name', 'Template name', LIMITS.templateName) ??
     requiredText(field(field(template, 'language'), 'code'), 'template.language.code', 'Language code', 15) ??
-    (components === undefined || Array.isArray(components)
-      ? undefined
-      : invalidParameter('Param template.components must be an array'))
+    checkOptionalArray(field(template, 'components'), 'template.components', checkTemplateComponent)
   );
 }
 
@@ -244,9 +331,18 @@ function checkReaction(reaction: unknown): Problem {
   );
 }
 
+const DECIMAL = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)$/;
+
+/** Degrees from a number or a numeric string: Meta documents both, and its Node SDK sends strings. */
+function degreesOf(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  return typeof value === 'string' && DECIMAL.test(value) ? Number(value) : undefined;
+}
+
 function checkCoordinate(value: unknown, path: string, bound: number): Problem {
   if (value === undefined) return missingPart(path);
-  const valid = typeof value === 'number' && Math.abs(value) <= bound;
+  const degrees = degreesOf(value);
+  const valid = degrees !== undefined && Math.abs(degrees) <= bound;
   return valid ? undefined : invalidValue(`${path} must be a number within ±${bound}`);
 }
 
@@ -266,8 +362,6 @@ function checkContacts(contacts: unknown): Problem {
     return requiredText(field(field(contact, 'name'), 'formatted_name'), path, 'Formatted name', 1024);
   });
 }
-
-const MEDIA_TYPES = ['image', 'video', 'audio', 'document', 'sticker'] as const;
 
 const CONTENT_CHECKS: ReadonlyMap<string, Check> = new Map<string, Check>([
   ['text', checkTextMessage],

@@ -143,6 +143,14 @@ export function isUserId(recipient: string): boolean {
   return BSUID.test(recipient);
 }
 
+/**
+ * A recipient as Meta names it back, in a send's `contacts[].wa_id` and in its statuses: a
+ * phone number as digits only (`+1 555-0100` → `15550100`), a BSUID as given.
+ */
+export function recipientIdOf(to: string): string {
+  return isUserId(to) ? to : to.replace(/\D/g, '');
+}
+
 /** A fresh, unique WhatsApp message id. */
 export function newWamid(): string {
   return `wamid.${randomBytes(24).toString('base64url')}`;
@@ -154,7 +162,7 @@ export function statusObject(input: StatusInput): JsonObject {
     id: input.wamid,
     status: input.status,
     timestamp: unixSeconds(input.time),
-    ...(isUserId(input.recipient) ? { recipient_user_id: input.recipient } : { recipient_id: input.recipient }),
+    ...(isUserId(input.recipient) ? { recipient_user_id: input.recipient } : { recipient_id: recipientIdOf(input.recipient) }),
     ...(input.bizOpaqueCallbackData === undefined ? {} : { biz_opaque_callback_data: input.bizOpaqueCallbackData }),
     ...(charged
       ? { pricing: { billable: false, pricing_model: 'PMP', category: 'service', type: 'free_customer_service' } }

@@ -14,6 +14,8 @@ export interface Receiver {
   received: ReceivedWebhook[];
   /** The HTTP status to answer with from now on. */
   answerWith(status: number): void;
+  /** Holds each answer this long from now on, so a test can act while a POST is in flight. */
+  answerAfter(delayMs: number): void;
   waitForCount(count: number, timeoutMs?: number): Promise<ReceivedWebhook[]>;
   close(): Promise<void>;
 }
@@ -30,6 +32,7 @@ export async function startReceiver(): Promise<Receiver> {
   const received: ReceivedWebhook[] = [];
   const waiters = new Set<() => void>();
   let status = 200;
+  let answerDelayMs = 0;
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -42,7 +45,7 @@ export async function startReceiver(): Promise<Receiver> {
         contentType: request.headers['content-type'],
         json: parseJson(rawBody.toString('utf8')),
       });
-      response.writeHead(status).end();
+      setTimeout(() => response.writeHead(status).end(), answerDelayMs);
       for (const waiter of waiters) waiter();
     });
   });
@@ -54,6 +57,9 @@ export async function startReceiver(): Promise<Receiver> {
     received,
     answerWith: (next) => {
       status = next;
+    },
+    answerAfter: (delayMs) => {
+      answerDelayMs = delayMs;
     },
     waitForCount: (count, timeoutMs = 3_000) =>
       new Promise((resolve, reject) => {

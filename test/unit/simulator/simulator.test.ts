@@ -129,6 +129,35 @@ describe('status webhooks', () => {
     await expect(sim.sendStatus('wamid.unknown', 'read')).rejects.toThrow(/no accepted message/);
   });
 
+  it('posts no status webhook once closed, even with a POST in flight when close() was called', async () => {
+    receiver.answerAfter(50);
+    const { wamid } = await graph.send(PNID, TOKEN, USER, text('Hello'));
+    await receiver.waitForCount(1);
+    await sim.close();
+    // close() waited for the abandoned POST: nothing is recorded after it.
+    expect(sim.webhooks).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(statuses(receiver.received).map((record) => record.data.status)).toEqual(['sent']);
+    expect(sim.webhooks).toHaveLength(1);
+    await expect(sim.sendStatus(wamid, 'read')).rejects.toThrow(/simulator closed/);
+  });
+
+  it('names a recipient in its statuses as the send answer does: digits only', async () => {
+    const to = '+1 555 123 4567';
+    const response = await fetch(`${sim.url}/v23.0/${PNID}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ messaging_product: 'whatsapp', to, type: 'text', text: { body: 'Pick one' } }),
+    });
+    const answer = (await response.json()) as { contacts: Array<{ wa_id: string }>; messages: Array<{ id: string }> };
+    expect(answer.contacts).toEqual([{ input: to, wa_id: USER }]);
+    const webhooks = await receiver.waitForCount(3);
+    expect(statuses(webhooks).map((record) => record.data.recipient)).toEqual([USER, USER, USER]);
+    // The user known by those digits answers that message.
+    const record = await userMessage({ type: 'button_reply', id: 'yes', title: 'Yes' });
+    expect(record.data.summary.replyTo).toBe(answer.messages[0]?.id);
+  });
+
   it('records a failed delivery without failing the send', async () => {
     receiver.answerWith(503);
     await graph.send(PNID, TOKEN, USER, text('Hello'));

@@ -14,6 +14,8 @@ const reply = (id: string, title: string): Json => ({ type: 'reply', reply: { id
 const listBody = (sections: unknown, extra: Json = {}): Json =>
   envelope({ type: 'interactive', interactive: { type: 'list', body: { text: 'Pick' }, action: { button: 'Options', sections, ...extra } } });
 
+const templateBody = (components: unknown): Json => envelope({ type: 'template', template: { name: 'order_update', language: { code: 'en_US' }, components } });
+
 const rows = (count: number, prefix: string): Json[] => Array.from({ length: count }, (_, i) => ({ id: `${prefix}${i}`, title: `${prefix} ${i}` }));
 
 describe('validateMessagesRequest: accepted', () => {
@@ -28,6 +30,18 @@ describe('validateMessagesRequest: accepted', () => {
     ['an image by id', envelope({ type: 'image', image: { id: '123', caption: 'c'.repeat(1024) } })],
     ['a document by link', envelope({ type: 'document', document: { link: 'http://x.test/a.pdf', filename: 'a.pdf' } })],
     ['a template', envelope({ type: 'template', template: { name: 'hello_world', language: { code: 'en_US' } } })],
+    [
+      'a template with every kind of component, names in any case',
+      templateBody([
+        { type: 'header', parameters: [{ type: 'image', image: { link: 'https://x.test/a.png' } }] },
+        { type: 'BODY', parameters: [{ type: 'text', text: 'Jane' }, { type: 'currency', currency: { fallback_value: '$1', code: 'USD', amount_1000: 1000 } }] },
+        { type: 'button', sub_type: 'QUICK_REPLY', index: 0, parameters: [{ type: 'payload', payload: 'STOP' }] },
+        { type: 'Button', sub_type: 'url', index: '1', parameters: [{ type: 'text', text: 'A-17' }] },
+        { type: 'button', sub_type: 'flow', index: '2' },
+      ]),
+    ],
+    ['a voice note', envelope({ type: 'audio', audio: { id: '123', voice: true } })],
+    ['a location in numeric strings, as Meta documents', envelope({ type: 'location', location: { latitude: '37.4850729', longitude: '-122.1527671' } })],
     ['a reaction removal', envelope({ type: 'reaction', reaction: { message_id: 'wamid.X', emoji: '' } })],
     ['a reaction', envelope({ type: 'reaction', reaction: { message_id: 'wamid.X', emoji: '👍' } })],
     ['a reaction with a ten-code-point emoji', envelope({ type: 'reaction', reaction: { message_id: 'wamid.X', emoji: '🧑🏻‍❤️‍💋‍🧑🏼' } })],
@@ -107,10 +121,30 @@ describe('validateMessagesRequest: refused', () => {
     ['a caption over 1024', envelope({ type: 'image', image: { id: '1', caption: 'c'.repeat(1025) } }), 131009, /Caption length invalid/],
     ['a template without language', envelope({ type: 'template', template: { name: 'x' } }), 131008, /template\.language\.code is required/],
     ['a template without name', envelope({ type: 'template', template: { language: { code: 'en' } } }), 131008, /template\.name is required/],
+    ['a template component that is not an object', templateBody([5]), 100, /template\.components\[0\] must be an object/],
+    ['a template component without type', templateBody([{ parameters: [] }]), 131008, /template\.components\[0\]\.type is required/],
+    ['a template component of an unknown type', templateBody([{ type: 'footer' }]), 100, /components\[0\]\.type must be one of header, body, button/],
+    ['a template button without sub_type', templateBody([{ type: 'body' }, { type: 'button', index: '0', parameters: [{ type: 'text', text: 'x' }] }]), 131008, /components\[1\]\.sub_type is required/],
+    ['a template button of an unknown sub_type', templateBody([{ type: 'button', sub_type: 'phone_number', index: '0' }]), 100, /sub_type must be one of .*quick_reply/],
+    ['a template button without index', templateBody([{ type: 'button', sub_type: 'url', parameters: [{ type: 'text', text: 'x' }] }]), 131008, /components\[0\]\.index is required/],
+    ['a template button index past the tenth', templateBody([{ type: 'button', sub_type: 'quick_reply', index: '10' }]), 100, /components\[0\]\.index must be/],
+    ['template parameters that are not an array', templateBody([{ type: 'body', parameters: { type: 'text', text: 'x' } }]), 100, /components\[0\]\.parameters must be an array/],
+    ['a template parameter that is not an object', templateBody([{ type: 'body', parameters: ['Jane'] }]), 100, /parameters\[0\] must be an object/],
+    ['a template parameter of an unknown type', templateBody([{ type: 'body', parameters: [{ type: 'emoji', emoji: 'x' }] }]), 100, /parameters\[0\]\.type must be one of/],
+    ['a template parameter without its value', templateBody([{ type: 'body', parameters: [{ type: 'text', text: 'a' }, { type: 'TEXT', value: 'b' }] }]), 131008, /parameters\[1\]\.text is required/],
+    ['template components that are not an array', envelope({ type: 'template', template: { name: 'x', language: { code: 'en' }, components: {} } }), 100, /template\.components must be an array/],
+    ['a caption on audio', envelope({ type: 'audio', audio: { id: '1', caption: 'x' } }), 100, /Unexpected key "caption" on param "audio"/],
+    ['a caption on a sticker', envelope({ type: 'sticker', sticker: { link: 'https://x.test/a.webp', caption: 'x' } }), 100, /Unexpected key "caption" on param "sticker"/],
+    ['a filename on an image', envelope({ type: 'image', image: { id: '1', filename: 'a.png' } }), 100, /Unexpected key "filename" on param "image"/],
+    ['a filename on a header video', buttonsBody([reply('a', 'A')], { header: { type: 'video', video: { id: '1', filename: 'a.mp4' } } }), 100, /Unexpected key "filename" on param "interactive\.header\.video"/],
+    ['a voice flag that is not a boolean', envelope({ type: 'audio', audio: { id: '1', voice: 'yes' } }), 100, /audio\.voice must be a boolean/],
     ['a reaction without emoji', envelope({ type: 'reaction', reaction: { message_id: 'wamid.X' } }), 131008, /reaction\.emoji is required/],
     ['a reaction without message_id', envelope({ type: 'reaction', reaction: { emoji: '👍' } }), 131008, /reaction\.message_id is required/],
     ['a reaction emoji over the limit', envelope({ type: 'reaction', reaction: { message_id: 'wamid.X', emoji: '👍'.repeat(LIMITS.reactionEmoji + 1) } }), 131009, /Emoji length invalid/],
     ['a latitude out of range', envelope({ type: 'location', location: { latitude: 91, longitude: 0 } }), 131009, /location\.latitude/],
+    ['a latitude string out of range', envelope({ type: 'location', location: { latitude: '-90.5', longitude: 0 } }), 131009, /location\.latitude/],
+    ['a longitude that is no number', envelope({ type: 'location', location: { latitude: 0, longitude: '12 E' } }), 131009, /location\.longitude/],
+    ['an empty longitude', envelope({ type: 'location', location: { latitude: 0, longitude: '' } }), 131009, /location\.longitude/],
     ['empty contacts', envelope({ type: 'contacts', contacts: [] }), 100, /non-empty array/],
     ['a context without message_id', envelope({ type: 'text', text: { body: 'x' }, context: {} }), 100, /context\.message_id/],
     ['callback data over 512 bytes', envelope({ type: 'text', text: { body: 'x' }, biz_opaque_callback_data: 'é'.repeat(257) }), 131009, /biz_opaque_callback_data/],

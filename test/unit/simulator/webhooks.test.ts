@@ -27,6 +27,8 @@ describe('statusObject', () => {
       timestamp: '1712345678',
       recipient_id: '155',
     });
+    // As the send's answer gives `wa_id`: digits only, whatever the `to` was written like.
+    expect(statusObject({ wamid: 'w', status: 'read', recipient: '+1 (555) 123-4567', time })).toMatchObject({ recipient_id: '15551234567' });
     expect(statusObject({ wamid: 'w', status: 'sent', recipient: 'US.42', time })).toMatchObject({
       recipient_user_id: 'US.42',
       pricing: { category: 'service' },
