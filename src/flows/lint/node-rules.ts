@@ -41,6 +41,16 @@ function checkNode(context: LintContext, node: FlowNode): void {
         context.warn('http-body-ignored', `"${node.id}": a GET request sends no body.`, where);
       }
       break;
+    case 'template':
+      for (const [index, component] of (node.data.components ?? []).entries()) {
+        if (component.type !== 'button' || (component.sub_type !== undefined && component.index !== undefined)) continue;
+        context.error(
+          'template-button-incomplete',
+          `"${node.id}": button component ${index + 1} needs sub_type and index; Meta refuses the template without them.`,
+          where,
+        );
+      }
+      break;
     default:
       break;
   }

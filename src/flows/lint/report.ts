@@ -19,7 +19,7 @@ export const LINT_CODES = [
   // time
   'outside-service-window', 'delay-exceeds-session-timeout',
   // node rules
-  'invalid-regex', 'no-rules', 'zero-weights', 'invalid-bounds', 'http-timeout-capped', 'http-body-ignored',
+  'invalid-regex', 'no-rules', 'zero-weights', 'invalid-bounds', 'http-timeout-capped', 'http-body-ignored', 'template-button-incomplete',
 ] as const;
 export type LintCode = (typeof LINT_CODES)[number];
 

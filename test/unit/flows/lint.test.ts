@@ -341,6 +341,15 @@ describe('lintDefinition: node rules', () => {
     const http = single(n('h', 'httpRequest', { method: 'GET', url: 'https://x', body: 'b', timeoutMs: 60_000 }), [['end', 'success']]);
     expect(found(http.warnings)).toEqual([['http-timeout-capped', 'h'], ['http-body-ignored', 'h']]);
   });
+
+  it('rejects a template button component without sub_type or index, which Meta refuses', () => {
+    const template = (components: unknown[]) => single(n('t', 'template', { name: 'order_update', language: 'en_US', components }));
+    const body = { type: 'body', parameters: [{ type: 'text', text: 'x' }] };
+    const button = { type: 'button', parameters: [{ type: 'text', text: 'x' }] };
+    expect(found(template([body, button]).errors)).toEqual([['template-button-incomplete', 't']]);
+    expect(template([body, { ...button, sub_type: 'url' }]).errors[0]?.message).toContain('button component 2 needs sub_type and index');
+    expect(template([body, { ...button, sub_type: 'url', index: 0 }]).errors).toEqual([]);
+  });
 });
 
 it('never throws on the fixture with every node type, wired or not', () => {
