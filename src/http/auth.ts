@@ -26,16 +26,19 @@ export function bearerToken(request: FastifyRequest): string | null {
   return header.slice('Bearer '.length).trim() || null;
 }
 
-/** Entries per cache before it is emptied. */
-const CACHE_LIMIT = 10_000;
+export interface KeyCacheOptions {
+  ttlMs?: number;
+  /** Entries per cache before it is emptied. */
+  limit?: number;
+}
 
-export function createAuthenticator(db: Db, adminToken: string, ttlMs = 30_000): Authenticator {
+export function createAuthenticator(db: Db, adminToken: string, { ttlMs = 30_000, limit = 10_000 }: KeyCacheOptions = {}): Authenticator {
   // Tokens that are no key have a cache of their own: a flood of random ones must not empty the
   // cache of the real keys and make every API call a query again.
   const keys = new Map<string, { userId: string; expiresAt: number }>();
   const notKeys = new Map<string, number>();
   const remember = <T>(cache: Map<string, T>, hash: string, entry: T) => {
-    if (cache.size >= CACHE_LIMIT) cache.clear();
+    if (cache.size >= limit) cache.clear();
     cache.set(hash, entry);
   };
 

@@ -16,7 +16,7 @@ beforeAll(async () => {
 afterAll(() => temp.remove());
 
 describe('API key cache', () => {
-  it('keeps a real key cached through 20,000 lookups of tokens that are no key', async () => {
+  it('keeps a real key cached through more lookups of tokens that are no key than the cache holds', async () => {
     const { db } = temp.database;
     const key = generateApiKey();
     const user = await insertUser(
@@ -24,11 +24,12 @@ describe('API key cache', () => {
       { name: 'Cache', email: null, metaPhoneNumberId: '700800900', sealedAccessToken: 'sealed', sealedAppSecret: null, messagesPerSecond: null },
       hashApiKey(key),
     );
-    const auth = createAuthenticator(db, 'admin-token-for-tests-0123456789', 60_000);
+    const limit = 100;
+    const auth = createAuthenticator(db, 'admin-token-for-tests-0123456789', { ttlMs: 60_000, limit });
     expect(await auth.userForKey(key)).toBe(user.id);
     // Revoked behind the cache's back: only a fresh lookup could tell.
     await db.execute(sql`delete from api_keys where user_id = ${user.id}`);
-    for (let i = 0; i < 20_000; i++) expect(await auth.userForKey(`wfk_random-${i}`)).toBeNull();
+    for (let i = 0; i < 3 * limit; i++) expect(await auth.userForKey(`wfk_random-${i}`)).toBeNull();
     expect(await auth.userForKey(key)).toBe(user.id);
-  }, 120_000);
+  });
 });
