@@ -1,4 +1,5 @@
 /** The `waflow` process: runs a command and turns its outcome into an exit code. */
+import { format } from 'node:util';
 import { main } from './main.js';
 
 main(process.argv.slice(2)).then(
@@ -6,7 +7,8 @@ main(process.argv.slice(2)).then(
     if (typeof code === 'number') process.exitCode = code;
   },
   (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exitCode = 1;
+    // Exit rather than wait for the event loop to empty: a half-started command may hold timers
+    // or sockets. Commands close what they opened before failing; stderr is flushed first.
+    process.stderr.write(`${error instanceof Error ? error.message : format(error)}\n`, () => process.exit(1));
   },
 );

@@ -19,12 +19,25 @@ async function run(role: Role): Promise<void> {
   boundHeapGrowth();
   const config = loadConfig();
   const waflow = await createWaflow(config, { role });
-  const url = (await waflow.listen()).replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
+  const url = (await listenOrClose(waflow)).replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
   waflow.log.info({ url, role, database: waflow.database.describe }, startupMessage(waflow, url, config.dataDir));
   if (!config.appSecret && role !== 'worker') {
     waflow.log.warn('WHATSAPP_APP_SECRET is not set: webhooks are refused unless the user has its own appSecret');
   }
   stopOnSignals(waflow, config.shutdownTimeoutMs);
+}
+
+/**
+ * Without its port the process serves nothing (no webhooks, no health checks) while its worker
+ * would run on: close everything, so the error ends the process and a supervisor sees it.
+ */
+async function listenOrClose(waflow: Waflow): Promise<string> {
+  try {
+    return await waflow.listen();
+  } catch (error) {
+    await waflow.close().catch((closeError: unknown) => waflow.log.error({ err: closeError }, 'closing after the failed listen failed'));
+    throw error;
+  }
 }
 
 function startupMessage(waflow: Waflow, url: string, dataDir: string): string {

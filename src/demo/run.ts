@@ -26,30 +26,93 @@ export interface DemoOptions {
   output: Writable;
   /** Keep the demo's data folder instead of deleting it on exit. */
   keepData: boolean;
+  /**
+   * Stops the demo (Ctrl-C). During the start, the start closes what it started and rejects
+   * with the abort reason; afterwards, `finished` resolves.
+   */
+  signal?: AbortSignal;
 }
 
 export interface Demo {
   stop(): Promise<void>;
-  /** Resolves when the input ends (Ctrl-D) or `stop` was called. */
+  /** Resolves when the input ends (Ctrl-D), `signal` aborts or `stop` was called. */
   finished: Promise<void>;
 }
 
+/** Starts everything; a start that fails or is interrupted leaves nothing running and no data folder. */
 export async function startDemo(options: DemoOptions): Promise<Demo> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'waflow-demo-'));
-  const simulator = await startSimulator({ appSecret: APP_SECRET, phoneNumbers: { [PHONE_NUMBER_ID]: { accessToken: ACCESS_TOKEN } } });
-  const waflow = await startService(dataDir, simulator, options.port);
-  const url = (await waflow.listen().catch(() => waflow.http.listen({ port: 0, host: '127.0.0.1' }))).replace('127.0.0.1', 'localhost');
-  simulator.setWebhookUrl(`${url}/webhooks/whatsapp`);
-  const apiKey = await setUpTenant(url, waflow.secrets.adminToken);
-
   const write = (line: string) => options.output.write(`${line}\n`);
+  const parts = startedParts(options.signal);
+  try {
+    const dataDir = parts.add(mkdtempSync(join(tmpdir(), 'waflow-demo-')), (dir) => {
+      if (options.keepData) write(`data kept in ${dir}`);
+      else rmSync(dir, { recursive: true, force: true });
+    });
+    const simulator = parts.add(
+      await startSimulator({ appSecret: APP_SECRET, phoneNumbers: { [PHONE_NUMBER_ID]: { accessToken: ACCESS_TOKEN } } }),
+      (started) => started.close(),
+    );
+    const waflow = parts.add(await startService(dataDir, simulator, options.port), (started) => started.close());
+    const url = (await waflow.listen().catch(() => waflow.http.listen({ port: 0, host: '127.0.0.1' }))).replace('127.0.0.1', 'localhost');
+    simulator.setWebhookUrl(`${url}/webhooks/whatsapp`);
+    welcome(write, url, await setUpTenant(url, waflow.secrets.adminToken));
+    const chat = parts.add(openChat(simulator, options.input, write), (opened) => opened.close());
+
+    let stopping: Promise<void> | null = null;
+    const stop = () => (stopping ??= parts.closeAll());
+    return { stop, finished: Promise.race([chat.closed, aborted(options.signal)]) };
+  } catch (error) {
+    await parts.closeAll().catch(() => {}); // the start's own failure is the one to report
+    throw error;
+  }
+}
+
+/**
+ * What the demo has started, closed in reverse order. The signal is checked after each part is
+ * added, not during its start: a half-started part could not be closed.
+ */
+function startedParts(signal: AbortSignal | undefined) {
+  const closers: Array<() => Promise<void> | void> = [];
+  return {
+    /** Remembers how to close `part`, then gives up if the start was interrupted meanwhile. */
+    add<T>(part: T, close: (part: T) => Promise<void> | void): T {
+      closers.unshift(() => close(part));
+      signal?.throwIfAborted();
+      return part;
+    },
+    /** Closes every part, also past a failure; rejects with the first failure. */
+    async closeAll(): Promise<void> {
+      const failures: unknown[] = [];
+      for (const close of closers.splice(0)) {
+        try {
+          await close();
+        } catch (error) {
+          failures.push(error);
+        }
+      }
+      if (failures.length > 0) throw failures[0];
+    },
+  };
+}
+
+function aborted(signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) resolve();
+    signal?.addEventListener('abort', () => resolve(), { once: true });
+  });
+}
+
+function welcome(write: (line: string) => void, url: string, apiKey: string): void {
   write(`waflow demo — you are the WhatsApp user ${USER_PHONE}. Type a message and press Enter; pick a choice by its number.`);
   write(`Watch it live in the console: ${url}  (sign in with the API key ${apiKey})`);
   write('Ctrl-C quits.\n');
+}
 
+/** The terminal chat: typed lines reach waflow as the user's messages, the bot's are printed. */
+function openChat(simulator: Simulator, input: Readable, write: (line: string) => void): { closed: Promise<void>; close(): void } {
   let choices: Choice[] = [];
   const unsubscribe = simulator.subscribe(chatView(write, (next) => (choices = next)));
-  const lines = createInterface({ input: options.input });
+  const lines = createInterface({ input });
   lines.on('line', (line) => {
     if (line.trim() === '') return;
     const choice = pickChoice(line, choices);
@@ -57,19 +120,13 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     if (choice) write(`you › ${choice.title}`);
     simulator.userSends(PHONE_NUMBER_ID, USER_PHONE, message, { name: USER_NAME }).catch((error: unknown) => write(`(not delivered: ${String(error)})`));
   });
-
-  let stopping: Promise<void> | null = null;
-  const stop = () =>
-    (stopping ??= (async () => {
+  return {
+    closed: new Promise<void>((resolve) => lines.once('close', () => resolve())),
+    close: () => {
       lines.close();
       unsubscribe();
-      await waflow.close();
-      await simulator.close();
-      if (options.keepData) write(`data kept in ${dataDir}`);
-      else rmSync(dataDir, { recursive: true, force: true });
-    })());
-  const finished = new Promise<void>((resolve) => lines.once('close', () => resolve()));
-  return { stop, finished };
+    },
+  };
 }
 
 async function startService(dataDir: string, simulator: Simulator, port: number): Promise<Waflow> {
@@ -112,7 +169,8 @@ function chatView(write: (line: string) => void, setChoices: (choices: Choice[])
       const [first = '', ...rest] = rendered.lines;
       write(`bot › ${first}`);
       for (const line of rest) write(`      ${line}`);
-      if (rendered.choices.length > 0) setChoices(rendered.choices);
+      // Every message replaces the choices, also with none: after a question, a typed number is the answer.
+      setChoices(rendered.choices);
       unread.add(event.message.wamid);
     }
     if (event.kind === 'webhook' && event.delivery.kind === 'status' && event.delivery.status === 200) {
