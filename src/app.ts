@@ -154,7 +154,13 @@ export async function createWaflow(config: Config, options: WaflowOptions = {}):
               },
             },
             console: {
-              operator: createOperatorActions({ db, now, publisher, schedule: sendSoon }),
+              operator: createOperatorActions({
+                db,
+                now,
+                publisher,
+                schedule: sendSoon,
+                wake: (keys) => notify(keys).catch(leftToSweep('conversation notification')),
+              }),
               tokens: realtime.tokens,
               now,
             },
@@ -207,7 +213,7 @@ export async function createWaflow(config: Config, options: WaflowOptions = {}):
         publisher.publish(events);
         if (committed.head) sender.handOver(committed.head);
         else if (committed.queued) sender.schedule([committed.contactId]);
-        if (committed.http.length > 0) httpRunner.run(committed.conversation, committed.userId, committed.http);
+        if (committed.http.length > 0) httpRunner.run(committed.ownConversation, committed.userId, committed.http);
       },
       retryLater: (key, delayMs) => queue.notifyLater(key, delayMs),
     });

@@ -3,9 +3,8 @@
  * session, the inbound Message row, and one engine step with everything it asks for.
  */
 import type { Db } from '../db/client.js';
-import { upsertContact, type ContactRow } from '../db/repositories/contacts.js';
+import { upsertContact, upsertContactUnderLock, type ContactRow, type UpsertedContact } from '../db/repositories/contacts.js';
 import type { HeadLease, MessageRow } from '../db/repositories/messages.js';
-import type { LiveSession } from '../db/repositories/sessions.js';
 import { LIVE_SESSION_STATUSES } from '../engine/types.js';
 import type { InboundProfile, MessageRecordData } from '../whatsapp/inbound.js';
 import { advanceSession, type AdvanceDeps, type PendingHttp } from './advance.js';
@@ -25,12 +24,15 @@ export interface MessageOutcome {
 }
 
 /**
- * Takes the lock of the contact's own conversation key (`Contact.phone`, which timers, HTTP
- * results and operators lock) when it is not the key the event came under: a username-only user
- * who later shows a phone, or the other way round, writes under one key while the contact's
- * other work runs under the other. Resolves whether it took one.
+ * The conversation lock a message holds, and how to take another's (on PostgreSQL). A contact
+ * may have two keys: a username-only user who later shows a phone, or the other way round. Its
+ * own key, `Contact.phone`, is the one its timers, HTTP results and operators lock, so a message
+ * that came under the other takes that lock too, before it writes the contact's row.
  */
-export type ContactLock = (contactKey: string) => Promise<boolean>;
+export interface ContactLock {
+  held: string;
+  take(contactKey: string): Promise<void>;
+}
 
 /** The wamid is already stored as a Message (e.g. written by another app): nothing to do. */
 export class DuplicateMessageError extends Error {
@@ -47,9 +49,7 @@ export async function handleMessage(
   lockContact: ContactLock | null,
 ): Promise<MessageOutcome> {
   const at = new Date(data.timestamp || now);
-  let { contact, live } = await resolveContact(tx, userId, data.profile, at);
-  // Locked under the contact's key too, its live session is read again under that lock.
-  if (lockContact && (await lockContact(contact.phone))) ({ contact, live } = await resolveContact(tx, userId, data.profile, at));
+  const { contact, live } = await resolveContact(tx, userId, data.profile, at, lockContact);
   const sessionChanges: SessionChange[] = [];
   const route = await routeMessage(tx, deps.definitions, { userId, live }, data.summary, now, sessionChanges);
 
@@ -90,8 +90,16 @@ export async function handleMessage(
   return { reason, contact, inbound, outbound, head, sessionChanges, http, steps };
 }
 
-/** The contact, with its live session; a contact holding the BSUID is found by it (`upsertContact`). */
-async function resolveContact(tx: Db, userId: string, profile: InboundProfile, at: Date): Promise<{ contact: ContactRow; live: LiveSession | undefined }> {
-  const phone = profile.phone ?? profile.userId ?? '';
-  return upsertContact(tx, userId, { phone, waUserId: profile.userId, name: profile.name }, at, LIVE_SESSION_STATUSES);
+/**
+ * The contact, with its live session; a contact holding the BSUID is found by it (`upsertContact`).
+ * Under a lock, the contact's own key is locked first when it is not the held one.
+ */
+async function resolveContact(tx: Db, userId: string, profile: InboundProfile, at: Date, lock: ContactLock | null): Promise<UpsertedContact> {
+  const who = { phone: profile.phone ?? profile.userId ?? '', waUserId: profile.userId, name: profile.name };
+  if (lock) {
+    const upserted = await upsertContactUnderLock(tx, userId, who, at, LIVE_SESSION_STATUSES, lock.held);
+    if (!('ownKey' in upserted)) return upserted;
+    await lock.take(upserted.ownKey);
+  }
+  return upsertContact(tx, userId, who, at, LIVE_SESSION_STATUSES);
 }

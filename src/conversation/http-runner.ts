@@ -1,6 +1,7 @@
 /**
  * Performs the HTTP requests flows asked for, after the step that asked was committed, and puts
- * each result in the conversation's inbox as an `http` event. If the process dies before the
+ * each result as an `http` event in the inbox of the contact's own conversation (`Contact.phone`,
+ * where its timers go, under the lock its operators take). If the process dies before the
  * result is stored, the session's wait timer leaves the node by `error`: nothing wedges.
  */
 import type { Logger } from 'pino';

@@ -16,6 +16,11 @@ export function conversationKey(ref: ConversationRef): string {
   return `${ref.phoneNumberId}${SEPARATOR}${ref.contactKey}`;
 }
 
+/** The advisory lock of a conversation on PostgreSQL: the worker's and the operators'. */
+export function conversationLockName(ref: ConversationRef): string {
+  return `conversation:${conversationKey(ref)}`;
+}
+
 export function parseConversationKey(key: string): ConversationRef {
   const at = key.indexOf(SEPARATOR);
   return { phoneNumberId: key.slice(0, at), contactKey: key.slice(at + 1) };

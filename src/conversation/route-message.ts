@@ -7,13 +7,14 @@
 import type { Db } from '../db/client.js';
 import { activeFlowCandidates, type FlowCandidate } from '../db/repositories/flows.js';
 import { setSessionStatus, type LiveSession, type SessionRow } from '../db/repositories/sessions.js';
-import { isRestartKeyword, isSessionExpired } from '../flows/settings.js';
+import { DEFAULT_SESSION_TIMEOUT_MINUTES } from '../flows/constants.js';
+import { isRestartKeyword, sessionTimeoutMs } from '../flows/settings.js';
 import { isReply } from '../engine/replies.js';
 import type { SessionStatus } from '../engine/types.js';
 import type { InboundSummary } from '../whatsapp/inbound.js';
 import type { FlowDefinition } from '../flows/definition.js';
 import { chooseFlowByTrigger } from '../flows/trigger.js';
-import type { DefinitionCache } from './definitions.js';
+import type { DefinitionCache, LoadedDefinition } from './definitions.js';
 
 export type Route =
   | { kind: 'none'; reason: string }
@@ -48,13 +49,14 @@ export async function routeMessage(
       changes.push({ sessionId: session.id, status });
       return setSessionStatus(tx, session.id, status);
     };
-    if (!loaded.ok) {
-      await ended('Errored');
-    } else if (isSessionExpired(loaded.definition, session.updatedAt.getTime(), now)) {
+    if (now - session.updatedAt.getTime() > idleTimeoutMs(loaded)) {
       await ended('Expired');
     } else if (session.status === 'Handoff') {
-      // a person holds the conversation: not even a restart keyword wakes the bot
+      // a person holds the conversation: not even a restart keyword wakes the bot, nor a flow
+      // the flow-builder app broke meanwhile (only the bot needs the definition)
       return { kind: 'handoff', session };
+    } else if (!loaded.ok) {
+      await ended('Errored');
     } else if (isRestartKeyword(loaded.definition, text)) {
       return startRoute(tx, definitions, flow);
     } else {
@@ -65,6 +67,11 @@ export async function routeMessage(
   const flow = chooseFlowByTrigger(await activeFlowCandidates(tx, userId), text);
   if (!flow) return { kind: 'none', reason: 'no active flow matched' };
   return startRoute(tx, definitions, flow);
+}
+
+/** How long the session may stay idle; the default when its definition cannot be loaded. */
+function idleTimeoutMs(loaded: LoadedDefinition): number {
+  return loaded.ok ? sessionTimeoutMs(loaded.definition) : DEFAULT_SESSION_TIMEOUT_MINUTES * 60_000;
 }
 
 async function startRoute(tx: Db, definitions: DefinitionCache, flow: FlowCandidate): Promise<Route> {

@@ -11,18 +11,23 @@ import { settleWithEvents } from '../db/repositories/events.js';
 import type { HeadLease, MessageRow } from '../db/repositories/messages.js';
 import { messageNew, sessionUpdated, type NewRealtimeEvent, type RealtimeEvent } from '../realtime/events.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { Tenant, TenantDirectory } from '../tenants/directory.js';
+import type { ReloadingTenantDirectory, Tenant } from '../tenants/directory.js';
 import type { MessageRecordData } from '../whatsapp/inbound.js';
 import type { AdvanceDeps, PendingHttp } from './advance.js';
 import type { LeasedHead } from '../db/repositories/outbox.js';
+import type { ContactRow } from '../db/repositories/contacts.js';
 import { DuplicateMessageError, handleMessage, type ContactLock } from './handle-message.js';
-import { conversationKey, parseConversationKey, type ConversationRef } from './keys.js';
+import { conversationLockName, parseConversationKey, type ConversationRef } from './keys.js';
 import type { SessionChange } from './route-message.js';
 import { SESSION_EVENT_KINDS, handleSessionEvent } from './session-events.js';
 
 /** What a committed event changed: the sender, HTTP runner and realtime bus act on it after commit. */
 export interface Committed {
-  conversation: ConversationRef;
+  /**
+   * The contact's own conversation (its key is `Contact.phone`), where its HTTP results go: the
+   * key its timers and operators lock, whatever key the event came under.
+   */
+  ownConversation: ConversationRef;
   contactId: string;
   userId: string;
   messages: MessageRow[];
@@ -38,7 +43,7 @@ export interface Committed {
 
 export interface WorkerDeps extends AdvanceDeps {
   db: Db;
-  tenants: TenantDirectory;
+  tenants: ReloadingTenantDirectory;
   log: Logger;
   now(): number;
   /** After commit, with the realtime events stored in the same transaction. */
@@ -74,23 +79,19 @@ export function createConversationWorker(deps: WorkerDeps): ConversationWorker {
       return { state: 'ignored', reason: `no user owns phone_number_id ${event.phoneNumberId}`, committed: null };
     }
     const now = deps.now();
-    const base = { conversation, userId: tenant.id, messages: [], sessionChanges: [], http: [], queued: false, head: null, steps: 0 };
     const lease = deps.leaseHead(now);
+    const committedFor = (contact: ContactRow): Pick<Committed, 'ownConversation' | 'contactId' | 'userId'> => ({
+      ownConversation: { phoneNumberId: conversation.phoneNumberId, contactKey: contact.phone },
+      contactId: contact.id,
+      userId: tenant.id,
+    });
     if (event.kind === 'message') {
-      const lockContact: ContactLock | null = deps.lockConversations
-        ? async (contactKey) => {
-            if (contactKey === conversation.contactKey) return false;
-            await lockKey(tx, `conversation:${conversationKey({ phoneNumberId: conversation.phoneNumberId, contactKey })}`);
-            return true;
-          }
-        : null;
-      const outcome = await handleMessage(tx, deps, tenant.id, event.payload as MessageRecordData, now, lease, lockContact);
+      const outcome = await handleMessage(tx, deps, tenant.id, event.payload as MessageRecordData, now, lease, contactLock(tx, conversation));
       return {
         state: 'done',
         reason: outcome.reason,
         committed: {
-          ...base,
-          contactId: outcome.contact.id,
+          ...committedFor(outcome.contact),
           messages: [outcome.inbound, ...outcome.outbound],
           sessionChanges: outcome.sessionChanges,
           http: outcome.http,
@@ -102,17 +103,30 @@ export function createConversationWorker(deps: WorkerDeps): ConversationWorker {
     }
     if (SESSION_EVENT_KINDS.some((kind) => kind === event.kind)) {
       const outcome = await handleSessionEvent(tx, deps, tenant.id, event.kind, event.payload, now, lease);
-      if (outcome.kind === 'skipped') return { state: 'ignored', reason: outcome.reason, committed: null };
+      if (outcome.kind !== 'advanced') return { state: outcome.kind === 'held' ? 'held' : 'ignored', reason: outcome.reason, committed: null };
       const { outbound, head } = outcome;
       const { sessionChanges, http, steps } = outcome.advanced;
       return {
         state: 'done',
         reason: null,
-        committed: { ...base, contactId: outcome.contactId, messages: outbound, sessionChanges, http, queued: outbound.length > 0, head, steps },
+        committed: { ...committedFor(outcome.contact), messages: outbound, sessionChanges, http, queued: outbound.length > 0, head, steps },
       };
     }
     return { state: 'ignored', reason: `unknown event kind ${event.kind}`, committed: null };
   };
+
+  /** On PostgreSQL: the conversation's lock is held; a message may need its contact's own key's too. */
+  const contactLock = (tx: Db, conversation: ConversationRef): ContactLock | null =>
+    deps.lockConversations
+      ? { held: conversation.contactKey, take: (contactKey) => lockKey(tx, conversationLockName({ ...conversation, contactKey })) }
+      : null;
+
+  /**
+   * The tenant owning the number. A number another process created a moment ago may be cached
+   * here as unknown: it is looked up again, past the cache, before its events are ignored.
+   */
+  const tenantOf = async (phoneNumberId: string): Promise<Tenant | null> =>
+    (await deps.tenants.byPhoneNumberId(phoneNumberId)) ?? deps.tenants.reloadByPhoneNumberId(phoneNumberId);
 
   /**
    * One event in one transaction; false when the conversation has nothing left. The read looks
@@ -126,9 +140,9 @@ export function createConversationWorker(deps: WorkerDeps): ConversationWorker {
     try {
       // Looked up before the transaction: the embedded database runs one transaction at a time,
       // so a lookup outside it from inside it would wait forever.
-      const tenant = await deps.tenants.byPhoneNumberId(conversation.phoneNumberId);
+      const tenant = await tenantOf(conversation.phoneNumberId);
       const settled = await deps.db.transaction(async (tx) => {
-        if (deps.lockConversations) await lockKey(tx, `conversation:${key}`);
+        if (deps.lockConversations) await lockKey(tx, conversationLockName(conversation));
         const pending = await nextPendingEvents(tx, conversation.phoneNumberId, conversation.contactKey, 2);
         [current] = pending;
         more = pending.length > 1;

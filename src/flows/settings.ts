@@ -16,11 +16,6 @@ export function sessionTimeoutMs(definition: FlowDefinition): number {
   return (definition.settings?.sessionTimeoutMinutes ?? DEFAULT_SESSION_TIMEOUT_MINUTES) * 60_000;
 }
 
-/** Whether a session last active at `lastActivityAt` has expired at `now` (both epoch ms). */
-export function isSessionExpired(definition: FlowDefinition, lastActivityAt: number, now: number): boolean {
-  return now - lastActivityAt > sessionTimeoutMs(definition);
-}
-
 /** Whether the text is one of the flow's restart keywords, compared as triggers are (case, accents, spaces). */
 export function isRestartKeyword(definition: FlowDefinition, text: string | null): boolean {
   if (text === null) return false;

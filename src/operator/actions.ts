@@ -11,7 +11,8 @@
  *   conversation (take over first). Operator messages belong to no session, so one that fails
  *   cannot end the bot's session.
  * - Release `resume`: the session returns to the status the takeover found (a paused flow waits
- *   at its node again; a timer that came due meanwhile fires now). Release `end`: Completed.
+ *   at its node again; a timer that came due meanwhile fires now; the result of its HTTP request
+ *   that came meanwhile is fed to it now). Release `end`: Completed.
  *   Messages the contact sent during the takeover are not replayed to the bot.
  */
 import type { Db } from '../db/client.js';
@@ -22,8 +23,9 @@ import { lockKey } from '../db/repositories/inbox.js';
 import type { MessageRow } from '../db/repositories/messages.js';
 import { saveSessionState, setSessionStatus, type SessionRow } from '../db/repositories/sessions.js';
 import { findUserById } from '../db/repositories/users.js';
-import { conversationKey } from '../conversation/keys.js';
+import { conversationKey, conversationLockName, type ConversationRef } from '../conversation/keys.js';
 import { recordMessages } from '../conversation/outbound.js';
+import { resumeHeldHttpResult } from '../conversation/session-events.js';
 import { toEngineState, toSessionState } from '../conversation/session-state.js';
 import { LIVE_SESSION_STATUSES, SESSION_STATUSES, type SessionStatus } from '../engine/types.js';
 import { conversationRead, messageNew, sessionUpdated, type NewRealtimeEvent, type RealtimePublisher } from '../realtime/events.js';
@@ -53,6 +55,8 @@ export interface OperatorDeps {
   publisher: Pick<RealtimePublisher, 'publish'>;
   /** Sends what was queued for these contacts. */
   schedule(contactIds: string[]): void;
+  /** Runs these conversations' pending events (an HTTP result put back by a release). */
+  wake(conversationKeys: string[]): void;
 }
 
 export interface OperatorActions {
@@ -66,6 +70,8 @@ export interface OperatorActions {
 interface Change<T> {
   result: T;
   events: NewRealtimeEvent[];
+  /** Conversations with an event put back for the worker. */
+  wake?: ConversationRef[];
 }
 
 const isLive = (status: string) => LIVE_SESSION_STATUSES.some((live) => live === status);
@@ -87,14 +93,15 @@ export function createOperatorActions(deps: OperatorDeps): OperatorActions {
     // Read before the transaction: the embedded database runs one transaction at a time.
     const phoneNumberId = (await findUserById(deps.db, userId))?.metaPhoneNumberId;
     if (!phoneNumberId) throw new OperatorError('conflict', 'no_number', 'this user has no WhatsApp number');
-    const { result, recorded } = await deps.db.transaction(async (tx) => {
-      await lockKey(tx, `conversation:${conversationKey({ phoneNumberId, contactKey: contact.phone })}`);
+    const { change, recorded } = await deps.db.transaction(async (tx) => {
+      await lockKey(tx, conversationLockName({ phoneNumberId, contactKey: contact.phone }));
       const current = (await findContact(tx, userId, contactId)) ?? contact;
-      const change = await work(tx, current, deps.now());
-      return { result: change.result, recorded: await recordEvents(tx, change.events) };
+      const made = await work(tx, current, deps.now());
+      return { change: made, recorded: await recordEvents(tx, made.events) };
     });
     deps.publisher.publish(recorded);
-    return result;
+    if (change.wake?.length) deps.wake(change.wake.map(conversationKey));
+    return change.result;
   };
 
   const statusChange = (userId: string, contactId: string, sessionId: string, status: SessionStatus) =>
@@ -149,7 +156,12 @@ export function createOperatorActions(deps: OperatorDeps): OperatorActions {
         // deduplicated by session and time, and the old one may already have been spent.
         const timerAt = isLive(status) && engine.timerAt !== null ? Math.max(engine.timerAt, now + 1) : null;
         await saveSessionState(tx, session.id, toSessionState({ ...engine, status, timerAt }));
-        return { result: { id: session.id, status }, events: [statusChange(userId, contact.id, session.id, status)] };
+        const held = isLive(status) ? await resumeHeldHttpResult(tx, session.id, engine, timerAt) : null;
+        return {
+          result: { id: session.id, status },
+          events: [statusChange(userId, contact.id, session.id, status)],
+          wake: held ? [held] : [],
+        };
       }),
 
     async markRead(userId, contactId) {

@@ -2,6 +2,8 @@
  * Tenants (Users) as the hot path needs them: found by phone_number_id, with the access token
  * and app secret decrypted. Cached for a short time so a webhook or a send costs no lookup;
  * changes made through this process invalidate at once, other processes see them within the TTL.
+ * Misses are cached too, so a number onboarded through another process can be looked up again
+ * past the cache (`reloadByPhoneNumberId`) by a caller that must not take it for unknown.
  */
 import type { Db } from '../db/client.js';
 import { findUserById, findUserByPhoneNumberId, type UserRow } from '../db/repositories/users.js';
@@ -26,6 +28,11 @@ export interface TenantDirectory {
   invalidate(): void;
 }
 
+export interface ReloadingTenantDirectory extends TenantDirectory {
+  /** Looks the number up in the database, past the cache, and caches the answer. */
+  reloadByPhoneNumberId(phoneNumberId: string): Promise<Tenant | null>;
+}
+
 const MAX_CACHED = 10_000;
 
 interface Entry {
@@ -34,7 +41,7 @@ interface Entry {
   expiresAt: number;
 }
 
-export function createTenantDirectory(db: Db, box: SecretBox, ttlMs = 10_000): TenantDirectory {
+export function createTenantDirectory(db: Db, box: SecretBox, ttlMs = 10_000): ReloadingTenantDirectory {
   const byPnid = new Map<string, Entry>();
   const byId = new Map<string, Entry>();
 
@@ -64,8 +71,14 @@ export function createTenantDirectory(db: Db, box: SecretBox, ttlMs = 10_000): T
     return tenant;
   };
 
+  const byPhoneNumberId = (pnid: string) => cached(byPnid, pnid, () => findUserByPhoneNumberId(db, pnid));
+
   return {
-    byPhoneNumberId: (pnid) => cached(byPnid, pnid, () => findUserByPhoneNumberId(db, pnid)),
+    byPhoneNumberId,
+    reloadByPhoneNumberId(pnid) {
+      byPnid.delete(pnid);
+      return byPhoneNumberId(pnid);
+    },
     byId: (id) => cached(byId, id, () => findUserById(db, id)),
     invalidate() {
       byPnid.clear();

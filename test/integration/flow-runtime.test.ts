@@ -1,12 +1,14 @@
 /**
  * What the worker does for the engine beyond replies: durable timers (delays and timeouts, across
- * a restart), HTTP requests with the SSRF guard, goto another flow, and handoff.
+ * a restart), HTTP requests with the SSRF guard (and their results during a takeover), goto
+ * another flow, and handoff.
  */
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { ACCESS_TOKEN, APP_SECRET, PHONE_NUMBER_ID, eventually, queryRows, startHarness, type Harness } from '../support/harness.js';
+import { heldApi } from '../support/held-api.js';
 
 const edge = (source: string, target: string, sourceHandle?: string) => ({ id: `${source}-${target}-${sourceHandle ?? 'next'}`, source, target, ...(sourceHandle && { sourceHandle }) });
 const node = (id: string, type: string, data: object = {}) => ({ id, type, data });
@@ -145,6 +147,34 @@ describe('httpRequest', () => {
       await h.close();
     }
   });
+
+  it('keeps a result that came while an operator held the conversation and feeds it to the flow on release', async () => {
+    const slowApi = heldApi({ account: { plan: 'gold' } });
+    const h = await startHarness({ env: { FLOW_HTTP_ALLOW_PRIVATE: 'true' } });
+    try {
+      const { apiKey } = await h.createUser();
+      await h.createFlow(apiKey, { trigger: 'plan', definition: httpFlow(await slowApi.listen('/accounts/{{contact.phone}}')) });
+      const phone = '15559990022';
+      await h.simulator.userSends(PHONE_NUMBER_ID, phone, { type: 'text', body: 'plan' });
+      await slowApi.arrived();
+      const { body } = await h.api<{ contacts: Array<{ id: string; phone: string }> }>('GET', '/api/v1/contacts', undefined, apiKey);
+      const contactId = body.contacts.find((contact) => contact.phone === phone)!.id;
+      expect((await h.api('POST', `/api/v1/contacts/${contactId}/takeover`, {}, apiKey)).status).toBe(200);
+
+      slowApi.answer();
+      const httpEventState = async () => (await queryRows<{ state: string }>(h, sql`select state from inbound_events where kind = 'http'`))[0]?.state;
+      await eventually(async () => (await httpEventState()) === 'held');
+      expect(textsTo(h.simulator, phone)).toEqual([]);
+
+      expect((await h.api('POST', `/api/v1/contacts/${contactId}/release`, {}, apiKey)).status).toBe(200);
+      await eventually(() => textsTo(h.simulator, phone).length === 1, 5_000);
+      expect(textsTo(h.simulator, phone)).toEqual(['Your plan: gold']);
+      expect(await httpEventState()).toBe('done');
+    } finally {
+      await h.close();
+      await slowApi.close();
+    }
+  });
 });
 
 describe('goto another flow, and handoff', () => {
@@ -187,5 +217,23 @@ describe('goto another flow, and handoff', () => {
     expect(textsTo(h.simulator, phone)).toEqual(['A person will answer you shortly.']);
     const [session] = await queryRows<{ status: string }>(h, sql`select s.status from "Session" s join "Contact" c on c.id = s."contactId" where c.phone = ${phone}`);
     expect(session!.status).toBe('Handoff');
+  });
+
+  it('stays in handoff when the flow-builder app saves a broken definition meanwhile: no other flow starts', async () => {
+    const handoff = await h.createFlow(apiKey, { trigger: 'operator', definition: handoffFlow });
+    await h.createFlow(apiKey, { trigger: 'help', definition: { nodes: [node('start', 'start'), node('hi', 'end', { text: 'help flow here' })], edges: [edge('start', 'hi')] } });
+    const phone = '15559990032';
+    await h.simulator.userSends(PHONE_NUMBER_ID, phone, { type: 'text', body: 'operator please' });
+    await eventually(() => textsTo(h.simulator, phone).length === 1);
+    // The flow-builder app writes `Flow` directly, without our validation.
+    await queryRows(h, sql`update "Flow" set definition = '{"nodes": "broken"}'::jsonb, "updatedAt" = now() where id = ${handoff.id}`);
+
+    const help = await h.simulator.userSends(PHONE_NUMBER_ID, phone, { type: 'text', body: 'help' });
+    await eventually(async () => (await queryRows(h, sql`select 1 from "Message" where "waMessageId" = ${help.wamid}`)).length === 1);
+    const sessions = await queryRows<{ status: string; flowId: string }>(
+      h,
+      sql`select s.status, s."flowId" from "Session" s join "Contact" c on c.id = s."contactId" where c.phone = ${phone}`,
+    );
+    expect(sessions).toEqual([{ status: 'Handoff', flowId: handoff.id }]);
   });
 });

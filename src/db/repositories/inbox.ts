@@ -6,8 +6,12 @@ import { recordset, rowReader, selectList, statement } from '../statement.js';
 export type InboundEventRow = typeof inboundEvents.$inferSelect;
 export type NewInboundEvent = Omit<typeof inboundEvents.$inferInsert, 'id' | 'receivedAt' | 'processedAt'>;
 
-/** Inbox event states: `pending` waits for the worker; the others are final but `unmatched`. */
-export type InboundEventState = 'pending' | 'done' | 'ignored' | 'failed' | 'unmatched';
+/**
+ * Inbox event states: `pending` waits for the worker; the others are final but `unmatched` (a
+ * status before its message) and `held` (an HTTP result that came while an operator held the
+ * conversation, put back when the session is released).
+ */
+export type InboundEventState = 'pending' | 'done' | 'ignored' | 'failed' | 'unmatched' | 'held';
 
 const newEvents = recordset(inboundEvents, ['dedupeKey', 'kind', 'phoneNumberId', 'contactKey', 'wamid', 'occurredAt', 'payload', 'state', 'reason']);
 const insertEvents = statement(
@@ -52,6 +56,23 @@ const settle = statement('inbox_settle', SETTLE_EVENT_SQL);
 
 export async function settleEvent(db: Db, id: number, state: InboundEventState, reason: string | null, at: Date): Promise<void> {
   await settle(db, [state, reason, at.toISOString(), id]);
+}
+
+/**
+ * Puts a `held` event back in its conversation's queue, with `patch` merged into its payload's
+ * top level; returns its conversation, or null when no such event is held.
+ */
+export async function requeueHeldEvent(
+  db: Db,
+  dedupeKey: string,
+  patch: Record<string, unknown>,
+): Promise<{ phoneNumberId: string | null; contactKey: string | null } | null> {
+  const [row] = await db
+    .update(inboundEvents)
+    .set({ state: 'pending', reason: null, processedAt: null, payload: sql`${inboundEvents.payload} || ${JSON.stringify(patch)}::jsonb` })
+    .where(and(eq(inboundEvents.dedupeKey, dedupeKey), eq(inboundEvents.state, 'held')))
+    .returning({ phoneNumberId: inboundEvents.phoneNumberId, contactKey: inboundEvents.contactKey });
+  return row ?? null;
 }
 
 /** Conversations with events still to process (after a restart or a crash); statuses go in batches. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type FlowDefinition, parseDefinition } from '../../../src/flows/definition.js';
-import { endText, httpTimeoutMs, isRestartKeyword, isSessionExpired, maxRetries, sessionTimeoutMs } from '../../../src/flows/settings.js';
+import { endText, httpTimeoutMs, isRestartKeyword, maxRetries, sessionTimeoutMs } from '../../../src/flows/settings.js';
 
 function withSettings(settings?: unknown): FlowDefinition {
   const parsed = parseDefinition({ nodes: [{ id: 's', type: 'start', data: {} }], edges: [], ...(settings === undefined ? {} : { settings }) });
@@ -12,9 +12,6 @@ describe('flow settings', () => {
   it('session timeout: 24 h by default, or the flow\'s minutes', () => {
     expect(sessionTimeoutMs(withSettings())).toBe(24 * 60 * 60 * 1000);
     expect(sessionTimeoutMs(withSettings({ sessionTimeoutMinutes: 30 }))).toBe(30 * 60 * 1000);
-    const def = withSettings({ sessionTimeoutMinutes: 30 });
-    expect(isSessionExpired(def, 0, 30 * 60 * 1000)).toBe(false);
-    expect(isSessionExpired(def, 0, 30 * 60 * 1000 + 1)).toBe(true);
   });
 
   it('restart keywords compare as triggers do; none by default', () => {
