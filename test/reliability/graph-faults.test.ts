@@ -45,7 +45,8 @@ beforeAll(async () => {
   proxy = await startGraphProxy(simulator.url);
   h = await startHarness({
     simulator,
-    env: { META_GRAPH_URL: proxy.url, GRAPH_TIMEOUT_MS: String(GRAPH_TIMEOUT_MS), SEND_MAX_ATTEMPTS: '6', SEND_RETRY_BASE_MS: '20' },
+    // A 131056 makes the recipient wait a pair interval: a short one keeps the case quick.
+    env: { META_GRAPH_URL: proxy.url, GRAPH_TIMEOUT_MS: String(GRAPH_TIMEOUT_MS), SEND_MAX_ATTEMPTS: '6', SEND_RETRY_BASE_MS: '20', SEND_PAIR_INTERVAL_MS: '300' },
   });
   ({ apiKey } = await h.createUser());
   await h.createFlow(apiKey, { name: 'Two messages', trigger: 'faults', definition: twoMessages });
