@@ -14,6 +14,8 @@
  * - A `message` for a session that never started (Active, no current node) starts it.
  * - A `reaction` node reacts only to the message that began its step; the wamid is not kept in
  *   the state, so a step a timer or an HTTP result began has nothing to react to.
+ * - A session standing at a node that waits for nothing (its flow was edited under it) fails on
+ *   the next input instead of absorbing messages until it expires.
  * - When a step fails, the messages it queued before the failure still go out (the user saw the
  *   flow get that far); except when the loop guard stops it: a runaway step's effects are
  *   dropped so a looping flow cannot flood the user.
@@ -38,7 +40,7 @@ export function step(definition: FlowDefinition, state: EngineState, input: Engi
       const inboundWamid = reactable(input);
       if (state.status === 'Active' && state.currentNodeId === null) return begin(engine, state, { input: said, inboundWamid });
       return resume(engine, state, { input: said ?? state.lastInput ?? null, inboundWamid }, (handler, node, run) =>
-        handler.onMessage?.(node, run, input.message) ?? stay,
+        handler.onMessage ? handler.onMessage(node, run, input.message) : waitOn(handler, node),
       );
     }
     case 'timer':
@@ -49,9 +51,20 @@ export function step(definition: FlowDefinition, state: EngineState, input: Engi
     case 'httpResult':
       if (input.nodeId !== state.currentNodeId || (input.waitUntil !== null && input.waitUntil !== state.timerAt)) return unchanged(state);
       return resume(engine, state, remembered(state), (handler, node, run) =>
-        handler.onHttpResult?.(node, run, input.result) ?? stay,
+        handler.onHttpResult ? handler.onHttpResult(node, run, input.result) : waitOn(handler, node),
       );
   }
+}
+
+/**
+ * An input the node does not take: it keeps waiting for what it does take (a message during a
+ * delay). A node that waits for nothing can only hold a session when its flow was edited in
+ * place under it (a question turned into a message): it fails, or every message would be
+ * absorbed there until the session expired.
+ */
+function waitOn(handler: NodeHandler<FlowNode>, node: FlowNode): ResumeTransition {
+  const waits = handler.onMessage ?? handler.onTimer ?? handler.onHttpResult;
+  return waits ? stay : fail(`the session waits at "${node.id}" (${node.type}), which does not wait: the flow was changed under it`);
 }
 
 /** The wamid a reaction may answer: WhatsApp takes no reaction to a reaction or a system notice. */

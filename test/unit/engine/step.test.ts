@@ -111,6 +111,19 @@ describe('broken graphs end the session with a reason, never throw', () => {
     expect(result.state).toEqual(state({ status: 'Errored', currentNodeId: 's', error: 'a timer fired at "s" (start), which does not wait' }));
   });
 
+  it('a session waiting at a node its flow turned into one that does not wait', () => {
+    // The question "q" was edited into a message while the session waited at it.
+    const edited = flow([node('s', 'start'), node('q', 'message', { text: 'Name?' }), node('m', 'end', { text: 'Hi' })], [['s', 'q'], ['q', 'm']]);
+    const waiting = state({ status: 'Paused', currentNodeId: 'q' });
+    const error = 'the session waits at "q" (message), which does not wait: the flow was changed under it';
+    expect(play(edited, [[T0, says('Bob')]], { from: waiting }).state).toEqual(state({ status: 'Errored', currentNodeId: 'q', error, lastInput: 'Bob' }));
+    const result = { kind: 'httpResult', nodeId: 'q', result: { ok: true, status: 200, body: {} }, waitUntil: null } as const;
+    expect(step(edited, waiting, result, context).state).toEqual(state({ status: 'Errored', currentNodeId: 'q', error }));
+    // A delay still takes messages by waiting on for its timer.
+    const delayed = flow([node('s', 'start'), node('d', 'delay', { seconds: 60 }), node('m', 'end', { text: 'Hi' })], [['s', 'd'], ['d', 'm']]);
+    expect(play(delayed, [[T0, says('hi')]], { from: state({ status: 'Active', currentNodeId: 'd', timerAt: T0 + 60 * SECOND }) }).state.status).toBe('Active');
+  });
+
   it('uses the first of several nodes with one id', () => {
     const def = flow([node('s', 'start'), node('m', 'message', { text: 'first' }), node('m', 'message', { text: 'second' })], [['s', 'm']]);
     expect(play(def, [[T0, start()]]).effects).toEqual([sendText('first')]);
