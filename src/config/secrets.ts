@@ -8,7 +8,7 @@ import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, 
 import { dirname, join } from 'node:path';
 import type { Config } from './index.js';
 
-interface StoredSecrets {
+export interface StoredSecrets {
   adminToken?: string;
   verifyToken?: string;
   encryptionKey?: string;
@@ -30,7 +30,8 @@ export function secretsFile(dataDir: string): string {
 
 export function resolveSecrets(config: Config): Secrets {
   const file = secretsFile(config.dataDir);
-  const stored: StoredSecrets = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as StoredSecrets) : {};
+  const existing = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as StoredSecrets) : null;
+  const stored: StoredSecrets = { ...existing };
   const fromFile: Array<keyof StoredSecrets> = [];
   let generated = false;
   const take = (name: keyof StoredSecrets, fromEnv: string | null, generate: () => string): string => {
@@ -50,7 +51,7 @@ export function resolveSecrets(config: Config): Secrets {
   );
 
   // Another process sharing DATA_DIR may publish first: then everyone uses its values.
-  if (generated && publish(file, stored) !== stored) return resolveSecrets(config);
+  if (generated && publishSecrets(file, stored, existing !== null) !== stored) return resolveSecrets(config);
   return {
     adminToken,
     verifyToken,
@@ -63,15 +64,19 @@ export function resolveSecrets(config: Config): Secrets {
 /**
  * Writes the generated secrets so that the file appears complete or not at all (written aside,
  * then hard-linked into place, which fails if it exists): two processes starting together on one
- * DATA_DIR cannot read half a file or keep different keys.
+ * DATA_DIR cannot read half a file or keep different keys. Returns the secrets that are now in the
+ * file: the caller's, or those another process published first.
+ *
+ * `adding`: the caller read the file and adds a secret it lacked, so the file is replaced whole.
+ * A caller that found no file never replaces one: another process may have published it since
+ * (and started with its keys), and replacing it would give the two processes different keys.
  */
-function publish(file: string, secrets: StoredSecrets): StoredSecrets {
+export function publishSecrets(file: string, secrets: StoredSecrets, adding: boolean): StoredSecrets {
   mkdirSync(dirname(file), { recursive: true });
   const aside = `${file}.${process.pid}.tmp`;
   writeFileSync(aside, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
   try {
-    if (existsSync(file)) {
-      // Adding a secret to an existing file: replaced whole, atomically.
+    if (adding) {
       renameSync(aside, file);
       return secrets;
     }
