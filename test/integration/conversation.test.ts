@@ -139,5 +139,10 @@ describe('menu flow', () => {
     }
     const earlier = await h.api<{ messages: MessageView[] }>('GET', `/api/v1/contacts/${contact.id}/messages?before=2000-01-01`, undefined, apiKey);
     expect(earlier.body.messages).toEqual([]);
+    // A page cut at a message names its time and its id; an id alone says nothing.
+    const [only] = body.messages as Array<MessageView & { id: string; createdAt: string }>;
+    const cut = await h.api<{ messages: MessageView[] }>('GET', `/api/v1/contacts/${contact.id}/messages?before=${only!.createdAt}&beforeId=${only!.id}`, undefined, apiKey);
+    expect(cut.body.messages).toEqual([]);
+    expect((await h.api('GET', `/api/v1/contacts/${contact.id}/messages?beforeId=${only!.id}`, undefined, apiKey)).status).toBe(400);
   });
 });

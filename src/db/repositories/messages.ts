@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lt } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, or } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { newId } from '../ids.js';
 import { messages } from '../schema.js';
@@ -81,22 +81,27 @@ export async function markMessagesFailed(db: Db, ids: readonly string[], error: 
     .returning();
 }
 
+/**
+ * A contact's messages, newest first, a page at a time. Messages can share a timestamp, so a page
+ * is cut at a message, not at a time: `before` with `beforeId` (the last message of the previous
+ * page) continues exactly after it; `before` alone takes what is strictly older.
+ */
 export async function listContactMessages(
   db: Db,
   userId: string,
   contactId: string,
-  page: { before: Date | null; limit: number },
+  page: { before: Date | null; beforeId: string | null; limit: number },
 ): Promise<MessageRow[]> {
   return db
     .select()
     .from(messages)
-    .where(
-      and(
-        eq(messages.userId, userId),
-        eq(messages.contactId, contactId),
-        page.before ? lt(messages.createdAt, page.before) : undefined,
-      ),
-    )
-    .orderBy(desc(messages.createdAt))
+    .where(and(eq(messages.userId, userId), eq(messages.contactId, contactId), olderThan(page.before, page.beforeId)))
+    .orderBy(desc(messages.createdAt), desc(messages.id))
     .limit(page.limit);
+}
+
+function olderThan(before: Date | null, beforeId: string | null) {
+  if (before === null) return undefined;
+  const earlier = lt(messages.createdAt, before);
+  return beforeId === null ? earlier : or(earlier, and(eq(messages.createdAt, before), lt(messages.id, beforeId)));
 }

@@ -16,7 +16,13 @@ export const messagesQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   // Dates PostgreSQL's timestamps hold (a year 0 or 10000 Date is valid in JavaScript, not there).
   before: z.coerce.date().min(new Date('1970-01-01T00:00:00Z')).max(new Date('9999-12-31T23:59:59Z')).optional(),
-});
+  beforeId: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .meta({ description: 'With `before`: the id of the last message of the previous page, so messages sharing its time are not skipped.' }),
+}).refine((query) => query.beforeId === undefined || query.before !== undefined, { message: 'beforeId needs before', path: ['beforeId'] });
 
 export async function conversationRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   const ownContact = async (userId: string, id: string) => {
@@ -40,7 +46,11 @@ export async function conversationRoutes(app: FastifyInstance, deps: ApiDeps): P
     const userId = await deps.auth.user(request);
     const contact = await ownContact(userId, (request.params as { id: string }).id);
     const page = parseWith(messagesQuery, request.query, 'query');
-    const messages = await listContactMessages(deps.db, userId, contact.id, { before: page.before ?? null, limit: page.limit });
+    const messages = await listContactMessages(deps.db, userId, contact.id, {
+      before: page.before ?? null,
+      beforeId: page.beforeId ?? null,
+      limit: page.limit,
+    });
     return { messages };
   });
 
