@@ -11,7 +11,7 @@ import { settleWithEvents } from '../db/repositories/events.js';
 import type { HeadLease, MessageRow } from '../db/repositories/messages.js';
 import { messageNew, sessionUpdated, type NewRealtimeEvent, type RealtimeEvent } from '../realtime/events.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { ReloadingTenantDirectory, Tenant } from '../tenants/directory.js';
+import type { Tenant, TenantDirectory } from '../tenants/directory.js';
 import type { MessageRecordData } from '../whatsapp/inbound.js';
 import type { AdvanceDeps, PendingHttp } from './advance.js';
 import type { LeasedHead } from '../db/repositories/outbox.js';
@@ -43,7 +43,7 @@ export interface Committed {
 
 export interface WorkerDeps extends AdvanceDeps {
   db: Db;
-  tenants: ReloadingTenantDirectory;
+  tenants: TenantDirectory;
   log: Logger;
   now(): number;
   /** After commit, with the realtime events stored in the same transaction. */

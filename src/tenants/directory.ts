@@ -26,9 +26,6 @@ export interface TenantDirectory {
   byId(id: string): Promise<Tenant | null>;
   /** Forget cached entries (after an update through the API). */
   invalidate(): void;
-}
-
-export interface ReloadingTenantDirectory extends TenantDirectory {
   /** Looks the number up in the database, past the cache, and caches the answer. */
   reloadByPhoneNumberId(phoneNumberId: string): Promise<Tenant | null>;
 }
@@ -41,7 +38,7 @@ interface Entry {
   expiresAt: number;
 }
 
-export function createTenantDirectory(db: Db, box: SecretBox, ttlMs = 10_000): ReloadingTenantDirectory {
+export function createTenantDirectory(db: Db, box: SecretBox, ttlMs = 10_000): TenantDirectory {
   const byPnid = new Map<string, Entry>();
   const byId = new Map<string, Entry>();
 

@@ -58,7 +58,7 @@ function startSender(options: { graph?: GraphClient; limiter?: RateLimiter; mess
   };
   const sender = createOutboxSender({
     db: db(),
-    tenants: { byId: async () => tenant, byPhoneNumberId: async () => tenant, invalidate: () => {} },
+    tenants: { byId: async () => tenant, byPhoneNumberId: async () => tenant, reloadByPhoneNumberId: async () => tenant, invalidate: () => {} },
     graph: options.graph ?? simulatorGraph(),
     limiter: options.limiter ?? createLocalRateLimiter(),
     limits: { perNumberPerSecond: 80, pairIntervalMs: 6_000, pairBurst: 20 },

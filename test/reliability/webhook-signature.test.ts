@@ -171,6 +171,7 @@ describe('unsigned bodies cost bounded work', () => {
         return null as Tenant | null;
       },
       byId: async () => null,
+      reloadByPhoneNumberId: async () => null,
       invalidate: () => {},
     };
     const ingest = createIngest({
