@@ -8,7 +8,7 @@
  * query by its text; the calls PGlite's own `query()` makes one message at a time (Parse, Bind,
  * Describe, Execute, Sync) are all charged to the text of the Parse before them.
  */
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 
 const out = process.env.WAFLOW_BENCH_PGLITE_PROBE;
@@ -56,7 +56,11 @@ if (out) {
       entry.ms += performance.now() - started;
     }
   };
-  const write = () => writeFileSync(out, JSON.stringify(totals));
+  // Written beside and renamed over: a reader never sees a file half written.
+  const write = () => {
+    writeFileSync(`${out}.partial`, JSON.stringify(totals));
+    renameSync(`${out}.partial`, out);
+  };
   setInterval(write, WRITE_EVERY_MS).unref();
   process.on('exit', write);
 }
