@@ -3,15 +3,15 @@
  * code 1 and say which port, after closing its worker and database and releasing DATA_DIR —
  * not run on without HTTP.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { startServiceProcess } from '../support/process.js';
 import { runWaflow } from './run.js';
+import { freshDataDir } from '../support/data-dir.js';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'waflow-cli-serve-'));
+const dataDir = freshDataDir('cli-serve');
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 const serviceEnv = { DATA_DIR: dataDir, HOST: '127.0.0.1', LOG_LEVEL: 'silent' };

@@ -2,13 +2,12 @@
  * `waflow users`, run as an operator runs it: `create` seals the access token, so it needs the
  * encryption key the database was first used with; `list` seals nothing and runs with any.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, expect, it } from 'vitest';
 import { runWaflow } from './run.js';
+import { freshDataDir } from '../support/data-dir.js';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'waflow-cli-users-'));
+const dataDir = freshDataDir('cli-users');
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 const waflow = (key: string, ...args: string[]) =>

@@ -3,18 +3,17 @@
  * (or, beside others, with the one generated in its own DATA_DIR) refuses to start, saying so,
  * instead of storing tokens no other process can read.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startHarness } from '../support/harness.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../support/services.js';
+import { freshDataDir } from '../support/data-dir.js';
 
 const KEY_A = 'a'.repeat(64);
 const KEY_B = 'b'.repeat(64);
 
 describe('one encryption key per database', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'waflow-key-check-'));
+  const dataDir = freshDataDir('key-check');
   let database: TestDatabase | null = null;
   afterAll(async () => {
     rmSync(dataDir, { recursive: true, force: true });

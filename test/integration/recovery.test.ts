@@ -3,9 +3,7 @@
  * and the next start processes each exactly once; a closed database answers 503 (so Meta
  * retries), and the retry then succeeds.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { openDatabase } from '../../src/db/client.js';
@@ -14,6 +12,7 @@ import { echoFlow } from '../fixtures/flows.js';
 import { ACCESS_TOKEN, APP_SECRET, PHONE_NUMBER_ID, adminClient, apiClient, eventually, serviceEnv, startHarness } from '../support/harness.js';
 import { startServiceProcess } from '../support/process.js';
 import { textWebhook, wamid } from '../support/webhooks.js';
+import { freshDataDir } from '../support/data-dir.js';
 
 /** Inbound messages still waiting in the inbox (statuses acknowledged during a stop may wait for the next start). */
 async function pendingMessagesIn(dataDir: string): Promise<number> {
@@ -31,7 +30,7 @@ async function pendingMessagesIn(dataDir: string): Promise<number> {
 describe('crash with pending events', () => {
   it('processes, after kill -9 and a restart, every acknowledged event exactly once', async () => {
     const simulator = await startSimulator({ appSecret: APP_SECRET, phoneNumbers: { [PHONE_NUMBER_ID]: { accessToken: ACCESS_TOKEN } } });
-    const dataDir = mkdtempSync(join(tmpdir(), 'waflow-crash-'));
+    const dataDir = freshDataDir('crash');
     const env = serviceEnv(dataDir, simulator.url);
     try {
       const first = await startServiceProcess(['serve'], env);

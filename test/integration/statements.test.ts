@@ -2,9 +2,7 @@
  * The hot path's hand-written statements must read and write exactly what drizzle's builders
  * do, on both databases: same defaults, same Dates, same jsonb, same order, same dedupe.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/client.js';
@@ -16,6 +14,7 @@ import { rematchStatuses } from '../../src/db/repositories/statuses.js';
 import { startSession } from '../../src/db/repositories/sessions.js';
 import { contacts, flows, inboundEvents, messages, outbox, sessions, users } from '../../src/db/schema.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../support/services.js';
+import { freshDataDir } from '../support/data-dir.js';
 
 /** Text that JSON, SQL and PostgreSQL arrays each escape differently. */
 const AWKWARD = 'quote " backslash \\ comma , brace { } apostrophe \' emoji 🎉 accents ñé';
@@ -31,7 +30,7 @@ describe.each(targets)('hot-path statements on $name', ({ name, available }) => 
 
   beforeAll(async () => {
     if (!available) return;
-    const dataDir = mkdtempSync(join(tmpdir(), 'waflow-statements-'));
+    const dataDir = freshDataDir('statements');
     let server: TestDatabase | null = null;
     if (name === 'postgres') server = await createTestDatabase();
     database = await openDatabase(server ? { kind: 'postgres', url: server.url, poolSize: 2 } : { kind: 'embedded', dataDir });

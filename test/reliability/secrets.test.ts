@@ -8,8 +8,7 @@
  * token only in the answer that mints it).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +22,7 @@ import { connectClient, type TestClient } from '../realtime/clients.js';
 import { printFigures } from './support/figures.js';
 import { startLocalServer, type LocalServer } from './support/local-server.js';
 import { envelope, validTextEntry, freshWamid } from './support/payloads.js';
+import { freshDataDir } from '../support/data-dir.js';
 
 const SECRETS = {
   adminToken: `admin-${randomBytes(12).toString('hex')}`,
@@ -84,7 +84,7 @@ beforeAll(async () => {
     response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
   }))!;
   simulator = await startSimulator({ appSecret: SECRETS.globalAppSecret, phoneNumbers: { [PHONE_NUMBER_ID]: { accessToken: SECRETS.accessToken } } });
-  dataDir = mkdtempSync(join(tmpdir(), 'waflow-secrets-'));
+  dataDir = freshDataDir('secrets');
   service = await startServiceProcess(['serve'], {
     DATA_DIR: dataDir,
     LOG_LEVEL: 'trace',

@@ -2,13 +2,12 @@
  * Starts the real service (embedded database in a temp folder) and the Cloud API simulator,
  * wired to each other over real HTTP, and offers small helpers to drive the admin API.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import type { SQL } from 'drizzle-orm';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createWaflow, type Waflow } from '../../src/app.js';
 import { loadConfig } from '../../src/config/index.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { freshDataDir } from './data-dir.js';
 
 export const APP_SECRET = 'test-app-secret';
 export const PHONE_NUMBER_ID = '100200300';
@@ -52,7 +51,7 @@ export function serviceEnv(dataDir: string, simulatorUrl: string): Record<string
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'waflow-test-'));
+  const dataDir = options.dataDir ?? freshDataDir('test');
   const simulator =
     options.simulator ??
     (await startSimulator({ appSecret: APP_SECRET, phoneNumbers: { [PHONE_NUMBER_ID]: { accessToken: ACCESS_TOKEN } } }));

@@ -1,8 +1,7 @@
 /** An embedded database in a fresh temp folder, for tests that need the real schema and no service. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { openDatabase, type Database } from '../../src/db/client.js';
+import { freshDataDir } from './data-dir.js';
 
 export interface TempDatabase {
   database: Database;
@@ -11,7 +10,7 @@ export interface TempDatabase {
 }
 
 export async function openTempDatabase(name: string): Promise<TempDatabase> {
-  const dataDir = mkdtempSync(join(tmpdir(), `waflow-${name}-`));
+  const dataDir = freshDataDir(name);
   const database = await openDatabase({ kind: 'embedded', dataDir });
   return {
     database,
