@@ -4,9 +4,11 @@
  * so they are ordered with the bot's steps; their realtime events are written in the same
  * transaction and published after commit.
  *
- * - Take over: the contact's session becomes `Handoff` and the bot stays silent (its pending
- *   timer is held). With no live session, the latest one is taken over, so a finished flow does
- *   not restart on the contact's next message while a person answers.
+ * - Take over: the contact's session becomes `Handoff` and the bot stays silent: its pending
+ *   timer is held, and its messages still queued (waiting for a retry or the pair rate) are
+ *   cancelled; one already on its way to Meta is sent. With no live session, the latest one is
+ *   taken over, so a finished flow does not restart on the contact's next message while a
+ *   person answers.
  * - Reply: free text, only inside the 24-hour window, and only when the bot is not running the
  *   conversation (take over first). Operator messages belong to no session, so one that fails
  *   cannot end the bot's session.
@@ -21,6 +23,7 @@ import { findCurrentSession, markConversationRead, touchContact } from '../db/re
 import { recordEvents } from '../db/repositories/events.js';
 import { lockKey } from '../db/repositories/inbox.js';
 import type { MessageRow } from '../db/repositories/messages.js';
+import { queuedBotMessages } from '../db/repositories/outbox.js';
 import { saveSessionState, setSessionStatus, type SessionRow } from '../db/repositories/sessions.js';
 import { findUserById } from '../db/repositories/users.js';
 import { conversationKey, conversationLockName, type ConversationRef } from '../conversation/keys.js';
@@ -28,8 +31,12 @@ import { recordMessages } from '../conversation/outbound.js';
 import { resumeHeldHttpResult } from '../conversation/session-events.js';
 import { toEngineState, toSessionState } from '../conversation/session-state.js';
 import { LIVE_SESSION_STATUSES, SESSION_STATUSES, type SessionStatus } from '../engine/types.js';
+import { cancelQueued } from '../outbox/cancel.js';
 import { conversationRead, messageNew, sessionUpdated, type NewRealtimeEvent, type RealtimePublisher } from '../realtime/events.js';
 import { serviceWindow } from './window.js';
+
+/** Why the bot's queued messages were not sent. */
+const TAKEN_OVER = 'not sent: an operator took over the conversation';
 
 export type ReleaseMode = 'resume' | 'end';
 export const RELEASE_MODES = ['resume', 'end'] as const satisfies readonly ReleaseMode[];
@@ -117,9 +124,10 @@ export function createOperatorActions(deps: OperatorDeps): OperatorActions {
         if (session.status === 'Handoff') return { result: summary(session), events: [] };
         const context = { ...asRecord(session.context), takeover: { from: session.status, at: new Date(now).toISOString() } };
         await saveSessionState(tx, session.id, { status: 'Handoff', currentNodeId: session.currentNodeId, context, nextTimerAt: null });
+        const cancelled = await cancelQueued(tx, await queuedBotMessages(tx, contact.id), TAKEN_OVER, new Date(now));
         return {
           result: { id: session.id, status: 'Handoff' },
-          events: [statusChange(userId, contact.id, session.id, 'Handoff')],
+          events: [statusChange(userId, contact.id, session.id, 'Handoff'), ...cancelled],
         };
       }),
 

@@ -13,14 +13,12 @@ import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
 import { recordEvents } from '../db/repositories/events.js';
-import { markMessagesFailed } from '../db/repositories/messages.js';
 import {
   claimHead,
   contactsWithQueuedMessages,
   deferOutbox,
   queuedForSession,
   recordSent,
-  removeOutbox,
   type HeadClaim,
   type LeasedHead,
   type OutboxItem,
@@ -36,6 +34,7 @@ import { GraphApiError, describeGraphError, isTokenError } from '../whatsapp/err
 import type { GraphClient } from '../whatsapp/graph-client.js';
 import type { OutboundMessage } from '../whatsapp/outbound.js';
 import { backoffDelay } from './backoff.js';
+import { cancelQueued } from './cancel.js';
 import type { Bucket, RateLimiter } from './rate-limit.js';
 
 export interface SendLimits {
@@ -109,7 +108,8 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
    * contact cannot send one that is then handed over and sent again.
    */
   const handedOwner = `${owner}:handed`;
-  const handedOver = new Map<string, LeasedHead>();
+  /** `returned`: handed back once (it had to wait), so it may have been cancelled since. */
+  const handedOver = new Map<string, LeasedHead & { returned?: true }>();
 
   const runner = createKeyedRunner(drain, {
     concurrency: deps.concurrency,
@@ -121,13 +121,16 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
 
   /**
    * The contact's head: the one handed over while its lease has half its time to run (it can
-   * wait behind a full sender), else claimed (renewing a handed lease that grew old). A handed
-   * head comes with the end of its lease, to be handed back if it cannot go yet.
+   * wait behind a full sender), else claimed (renewing a handed lease that grew old, or checking
+   * that a head handed back is still queued: an operator's takeover cancels the bot's queue). A
+   * handed head comes with the end of its lease, to be handed back if it cannot go yet.
    */
   const nextHead = async (contactId: string, now: number): Promise<{ claim: HeadClaim; handedUntil: Date | null }> => {
     const handed = handedOver.get(contactId);
     handedOver.delete(contactId);
-    if (handed && handed.leaseUntil.getTime() - now >= deps.leaseMs / 2) return { claim: { kind: 'claimed', item: handed.item }, handedUntil: handed.leaseUntil };
+    if (handed && !handed.returned && handed.leaseUntil.getTime() - now >= deps.leaseMs / 2) {
+      return { claim: { kind: 'claimed', item: handed.item }, handedUntil: handed.leaseUntil };
+    }
     const leaseUntil = new Date(now + deps.leaseMs);
     const claim = await claimHead(deps.db, contactId, handed ? handedOwner : owner, new Date(now), leaseUntil);
     return { claim, handedUntil: handed ? leaseUntil : null };
@@ -164,7 +167,7 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
         const { item } = claim;
         // Not sent now: a handed head is handed back, so its lease is not waited out.
         const handBack = () => {
-          if (handedUntil) handedOver.set(contactId, { item, leaseUntil: handedUntil });
+          if (handedUntil) handedOver.set(contactId, { item, leaseUntil: handedUntil, returned: true });
         };
         try {
           const tenant = await deps.tenants.byId(item.userId);
@@ -315,15 +318,14 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
       const queued = item.sessionId ? await queuedForSession(tx, item.sessionId) : [];
       const others = queued.filter((row) => row.outboxId !== item.outboxId);
       const failed = [
-        ...(await markMessagesFailed(tx, [item.messageId], reason, at)),
-        ...(await markMessagesFailed(tx, others.map((row) => row.messageId), `not sent: an earlier message failed (${reason})`, at)),
+        ...(await cancelQueued(tx, [item], reason, at)),
+        ...(await cancelQueued(tx, others, `not sent: an earlier message failed (${reason})`, at)),
       ];
-      await removeOutbox(tx, [item.outboxId, ...others.map((row) => row.outboxId)]);
       const errored =
         item.sessionId && (await errorBotSession(tx, item.sessionId))
           ? [sessionUpdated(item.userId, item.contactId, { sessionId: item.sessionId, status: 'Errored' })]
           : [];
-      return recordEvents(tx, [...failed.map(messageStatus), ...errored]);
+      return recordEvents(tx, [...failed, ...errored]);
     });
     deps.log.warn({ messageId: item.messageId, reason }, 'message failed');
     deps.publisher.publish(events);

@@ -1,4 +1,4 @@
-import { asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import type { NewRealtimeEvent, RealtimeEvent } from '../../realtime/events.js';
 import { messages, outbox } from '../schema.js';
@@ -124,15 +124,26 @@ export async function removeOutbox(db: Db, ids: readonly number[]): Promise<void
   await db.delete(outbox).where(inArray(outbox.id, [...ids]));
 }
 
-/** Queued messages of one session, oldest first (to cancel them when the session errors). */
-export async function queuedForSession(db: Db, sessionId: string): Promise<Array<{ outboxId: number; messageId: string }>> {
-  return db
+/** A message still in the outbox. */
+export interface QueuedMessage {
+  outboxId: number;
+  messageId: string;
+}
+
+const queuedWhere = (db: Db, where: SQL | undefined): Promise<QueuedMessage[]> =>
+  db
     .select({ outboxId: outbox.id, messageId: outbox.messageId })
     .from(outbox)
     .innerJoin(messages, eq(messages.id, outbox.messageId))
-    .where(eq(messages.sessionId, sessionId))
+    .where(where)
     .orderBy(asc(outbox.id));
-}
+
+/** Queued messages of one session, oldest first (to cancel them when the session errors). */
+export const queuedForSession = (db: Db, sessionId: string): Promise<QueuedMessage[]> => queuedWhere(db, eq(messages.sessionId, sessionId));
+
+/** A contact's queued bot messages (those of a session), oldest first: an operator's are not. */
+export const queuedBotMessages = (db: Db, contactId: string): Promise<QueuedMessage[]> =>
+  queuedWhere(db, and(eq(outbox.contactId, contactId), isNotNull(messages.sessionId)));
 
 export async function contactsWithQueuedMessages(db: Db, userId?: string): Promise<string[]> {
   const rows = await db

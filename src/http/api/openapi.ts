@@ -48,7 +48,7 @@ export const API_OPERATIONS: readonly Operation[] = [
   { method: 'get', path: '/conversations', summary: 'Conversations list: last message, unread count, session, 24-hour window', auth: 'user', query: conversationsQuery, status: 200 },
   { method: 'get', path: '/conversations/{id}', summary: 'One conversation of that list', auth: 'user', status: 200 },
   { method: 'post', path: '/contacts/{id}/read', summary: 'Mark a conversation read by operators', auth: 'user', status: 200 },
-  { method: 'post', path: '/contacts/{id}/takeover', summary: 'Take the conversation over: the bot goes silent (Handoff)', auth: 'user', status: 200 },
+  { method: 'post', path: '/contacts/{id}/takeover', summary: 'Take the conversation over: the bot goes silent (Handoff) and its queued messages are cancelled', auth: 'user', status: 200 },
   { method: 'post', path: '/contacts/{id}/release', summary: 'Hand the conversation back to the bot (resume) or end it', auth: 'user', body: releaseBody, status: 200 },
   { method: 'post', path: '/contacts/{id}/messages', summary: 'Send a text as an operator (24-hour window, after a takeover)', auth: 'user', body: replyBody, status: 201 },
   { method: 'post', path: '/socket-tokens', summary: 'A short-lived token for a browser socket.io handshake', auth: 'user', status: 201 },
