@@ -7,6 +7,7 @@ import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
 import type { Db } from '../db/client.js';
+import { createLocalRateLimiter } from '../outbox/rate-limit.js';
 import {
   EVENT_TYPES,
   INBOX_EVENT,
@@ -88,11 +89,12 @@ export function createRealtimeServer(deps: RealtimeServerDeps): RealtimeServer {
     );
   });
 
+  const limiter = createLocalRateLimiter();
   io.on('connection', (socket) => {
     deps.connections?.inc();
     socket.once('disconnect', () => deps.connections?.dec());
     void socket.join(userRoom(socket.data.userId));
-    handleSocketRequests(socket, deps);
+    handleSocketRequests(socket, { db: deps.db, log: deps.log, limiter });
   });
 
   return {

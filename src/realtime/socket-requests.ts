@@ -2,12 +2,18 @@
  * What a client may ask over its socket: join or leave a conversation's room (only a contact of
  * its own user; otherwise an error ack and no join) and replay what it missed. Every request is
  * acknowledged when the client passes an ack: `{ ok: true, … }` or `{ ok: false, error }`.
+ *
+ * Each costs database time the API's rate limit does not see, so a socket's requests run one at a
+ * time, and a user's requests (all its sockets in this process) are spent from a bucket, replays
+ * (up to 1,500 events each) from a smaller one; past either, a request is refused with
+ * `too_many_requests` and how long to wait.
  */
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { findContact } from '../db/repositories/contacts.js';
 import { isStorableText } from '../db/storable.js';
+import type { Bucket, RateLimiter } from '../outbox/rate-limit.js';
 import { replayEvents } from './replay.js';
 import { conversationRoom } from './rooms.js';
 import type { RealtimeSocket } from './server.js';
@@ -20,6 +26,19 @@ export const SOCKET_REQUESTS = {
 
 /** Rooms one socket may be in at once (its own and its user's room included). */
 export const MAX_ROOMS_PER_SOCKET = 200;
+/** Requests of one socket waiting behind the one running; more are refused. */
+export const MAX_WAITING_PER_SOCKET = 20;
+/** A user's requests, all sockets together: a burst, then this many a second. */
+export const USER_REQUESTS = { burst: 60, ratePerSecond: 10 } as const;
+/** A user's replays, on top: a console reconnecting with a few tabs, then one every two seconds. */
+export const USER_REPLAYS = { burst: 6, ratePerSecond: 0.5 } as const;
+
+export interface SocketRequestDeps {
+  db: Db;
+  log: Logger;
+  /** Shared by the sockets of this process (a local limiter: the bound is per process). */
+  limiter: RateLimiter;
+}
 
 export type AckAnswer = ({ ok: true } & Record<string, unknown>) | { ok: false; error: { code: string; message: string } };
 
@@ -45,14 +64,35 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, expected: string): T {
   return parsed.data;
 }
 
-export function handleSocketRequests(socket: RealtimeSocket, deps: { db: Db; log: Logger }): void {
+export function handleSocketRequests(socket: RealtimeSocket, deps: SocketRequestDeps): void {
   const userId = socket.data.userId;
+  const requests: Bucket = { key: `socket-requests:${userId}`, ...USER_REQUESTS };
+  const replays: Bucket = { key: `socket-replays:${userId}`, ...USER_REPLAYS };
+  /** The request running and those waiting behind it, in the order they came. */
+  let tail: Promise<unknown> = Promise.resolve();
+  let waiting = 0;
 
-  const on = (event: string, handle: (argument: unknown) => Promise<Record<string, unknown>>) => {
+  /** Runs after the socket's earlier requests, once the user's buckets grant it. */
+  const inTurn = (buckets: readonly Bucket[], handle: () => Promise<Record<string, unknown>>) => {
+    if (waiting >= MAX_WAITING_PER_SOCKET) {
+      return Promise.reject(new RequestError('too_many_requests', `at most ${MAX_WAITING_PER_SOCKET} requests may wait on one socket`));
+    }
+    waiting += 1;
+    const run = tail.then(async () => {
+      waiting -= 1;
+      const waitMs = await deps.limiter.take(buckets);
+      if (waitMs > 0) throw new RequestError('too_many_requests', `too many requests: try again in ${waitMs} ms`);
+      return handle();
+    });
+    tail = run.catch(() => undefined);
+    return run;
+  };
+
+  const on = (event: string, handle: (argument: unknown) => Promise<Record<string, unknown>>, buckets: readonly Bucket[] = [requests]) => {
     socket.on(event, (...args: unknown[]) => {
       const ack = typeof args.at(-1) === 'function' ? (args.at(-1) as (answer: AckAnswer) => void) : null;
       const argument = ack && args.length === 1 ? undefined : args[0];
-      handle(argument).then(
+      inTurn(buckets, () => handle(argument)).then(
         (result) => ack?.({ ok: true, ...result }),
         (error: unknown) => {
           if (!(error instanceof RequestError)) deps.log.warn({ err: error, event }, 'socket request failed');
@@ -80,8 +120,12 @@ export function handleSocketRequests(socket: RealtimeSocket, deps: { db: Db; log
     return { contactId };
   });
 
-  on(SOCKET_REQUESTS.replay, async (argument) => {
-    const { afterSeq } = parse(replayArgument, argument, '{ afterSeq: number }');
-    return { ...(await replayEvents(deps.db, userId, afterSeq)) };
-  });
+  on(
+    SOCKET_REQUESTS.replay,
+    async (argument) => {
+      const { afterSeq } = parse(replayArgument, argument, '{ afterSeq: number }');
+      return { ...(await replayEvents(deps.db, userId, afterSeq)) };
+    },
+    [requests, replays],
+  );
 }

@@ -4,6 +4,7 @@
  * operator takeover) with its exact payload and in order, and the replay after a reconnect.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { USER_REPLAYS, USER_REQUESTS } from '../../src/realtime/socket-requests.js';
 import { createSocketTokens, SOCKET_TOKEN_TTL_MS } from '../../src/realtime/socket-tokens.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { menuFlow } from '../fixtures/flows.js';
@@ -250,5 +251,23 @@ describe('reconnecting', () => {
     expect(everything.events.every((event) => own.has(event.payload.contactId))).toBe(true);
 
     expect(await after.request('events:replay', { afterSeq: -1 })).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+  });
+});
+
+describe('request limits', () => {
+  it("answers a socket's requests in order and refuses what is past the user's buckets", async () => {
+    const carol = await h.createUser('200300401', 'EAAG-carol');
+    const client = await connect({ token: carol.apiKey });
+
+    const replays = await Promise.all(Array.from({ length: USER_REPLAYS.burst + 4 }, () => client.request('events:replay', { afterSeq: 0 })));
+    expect(replays.map((answer) => answer.ok)).toEqual([...Array<boolean>(USER_REPLAYS.burst).fill(true), false, false, false, false]);
+    expect(replays.at(-1)).toMatchObject({ ok: false, error: { code: 'too_many_requests', message: expect.stringMatching(/try again in \d+ ms/) } });
+
+    // Cheap requests have a bucket of their own, far larger, but a flood still ends in refusals.
+    const leaves = await Promise.all(Array.from({ length: USER_REQUESTS.burst * 2 }, () => client.request('leave:conversation', 'nobody')));
+    const refused = leaves.filter((answer) => !answer.ok);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused.every((answer) => !answer.ok && answer.error.code === 'too_many_requests')).toBe(true);
+    expect(leaves.filter((answer) => answer.ok).length).toBeLessThan(USER_REQUESTS.burst);
   });
 });
