@@ -11,7 +11,6 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { hashApiKey } from '../security/api-keys.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { ApiDeps } from './api/deps.js';
 import { bearerToken, type Authenticator } from './auth.js';
@@ -23,7 +22,7 @@ import { secretRoutes } from './api/secrets.js';
 import { socketTokenRoutes } from './api/socket-tokens.js';
 import { userRoutes } from './api/users.js';
 import { consoleAppRoutes } from './console-routes.js';
-import { frameworkError, installErrorHandler } from './errors.js';
+import { frameworkError, installErrorHandler, rateLimited } from './errors.js';
 import { refuseUnstorableInput } from './storable-input.js';
 import { webhookRoutes, type WebhookRouteDeps } from './webhook-routes.js';
 
@@ -58,15 +57,18 @@ function requestId(request: IncomingMessage): string {
 /**
  * Rate limits count per API key (hashed: the key itself never becomes a Redis key), else per
  * address: a bearer token that is not a valid key (a random one per request, or a valid one
- * padded with spaces) must not get a bucket of its own.
+ * padded with spaces) must not get a bucket of its own. Only keys already known valid get one,
+ * so choosing the bucket costs no query: a flood of random tokens is refused without reaching
+ * the database. A key's first request, before it is known, counts against its address.
  */
-function rateLimitKey(auth: Authenticator): (request: FastifyRequest) => Promise<string> {
-  return async (request) => {
+function rateLimitKey(auth: Authenticator): (request: FastifyRequest) => string {
+  return (request) => {
     const token = bearerToken(request);
     if (token === null) return `ip:${request.ip}`;
     // The admin token's own bucket: callers without a valid key must not be able to use it up.
     if (auth.isAdminToken(token)) return 'admin';
-    return (await auth.userForKey(token)) !== null ? `key:${hashApiKey(token)}` : `ip:${request.ip}`;
+    const keyHash = auth.knownKeyHash(token);
+    return keyHash === null ? `ip:${request.ip}` : `key:${keyHash}`;
   };
 }
 
@@ -119,6 +121,7 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
           max: service.guards.rateLimitPerMinute,
           timeWindow: 60_000,
           keyGenerator: rateLimitKey(service.api.auth),
+          errorResponseBuilder: rateLimited,
           // Redis down must not take the API down with it: the limit is skipped until it returns.
           skipOnError: true,
           ...(service.guards.redis && { redis: service.guards.redis, nameSpace: 'waflow-api-rate:' }),

@@ -16,6 +16,11 @@ export interface Authenticator {
   isAdminToken(token: string): boolean;
   /** The user id for a raw key (socket handshakes), or null. */
   userForKey(key: string): Promise<string | null>;
+  /**
+   * The hash of a key an earlier lookup found valid, without a query (the rate limit's bucket,
+   * chosen before the limit applies); null for any other token.
+   */
+  knownKeyHash(key: string): string | null;
 }
 
 const unauthorized = (message: string) => new HttpError(401, 'unauthorized', message);
@@ -49,8 +54,10 @@ export function createAuthenticator(db: Db, adminToken: string, { ttlMs = 30_000
     if (known && known.expiresAt > now) return known.userId;
     if ((notKeys.get(hash) ?? 0) > now) return null;
     const userId = (await findUserIdByKeyHash(db, hash)) ?? null;
-    if (userId === null) remember(notKeys, hash, now + ttlMs);
-    else remember(keys, hash, { userId, expiresAt: now + ttlMs });
+    if (userId === null) {
+      keys.delete(hash);
+      remember(notKeys, hash, now + ttlMs);
+    } else remember(keys, hash, { userId, expiresAt: now + ttlMs });
     return userId;
   };
 
@@ -69,5 +76,12 @@ export function createAuthenticator(db: Db, adminToken: string, { ttlMs = 30_000
       if (!safeEqual(token, adminToken)) throw unauthorized('invalid admin token');
     },
     isAdminToken: (token) => safeEqual(token, adminToken),
+    // An expired entry still counts: otherwise the key's requests would count against its
+    // address, and while a flood from there is refused they would never reach the lookup that
+    // renews the entry. A revoked key loses its bucket at its next lookup.
+    knownKeyHash(key) {
+      const hash = hashApiKey(key);
+      return keys.has(hash) ? hash : null;
+    },
   };
 }

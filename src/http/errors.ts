@@ -38,6 +38,11 @@ export function frameworkError(error: FastifyError, _request: FastifyRequest, re
   void reply.status(error.statusCode ?? 400).send({ error: { code: 'bad_request', message: error.message } });
 }
 
+/** The rate limiter's refusal (its own error has no code); it has set Retry-After already. */
+export function rateLimited(_request: FastifyRequest, context: { after: string }): HttpError {
+  return new HttpError(429, 'rate_limited', `Rate limit exceeded, retry in ${context.after}`);
+}
+
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
     if (error instanceof HttpError) {

@@ -6,6 +6,8 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 const VERSION = 'v1';
 const ALGORITHM = 'aes-256-gcm';
+/** GCM's full tag, the one `seal` writes: a shorter one would be far easier to forge. */
+const TAG_BYTES = 16;
 
 export interface SecretBox {
   seal(plain: string): string;
@@ -30,9 +32,13 @@ export function createSecretBox(key: Buffer): SecretBox {
       if (version !== VERSION || !iv || !tag || body === undefined) {
         throw new DecryptionError('not an encrypted value (was it written without encryption?)');
       }
+      const tagBytes = Buffer.from(tag, 'base64url');
+      if (tagBytes.length !== TAG_BYTES) {
+        throw new DecryptionError(`cannot decrypt: the authentication tag is ${tagBytes.length} bytes, not ${TAG_BYTES} (a damaged or forged value)`);
+      }
       try {
-        const decipher = createDecipheriv(ALGORITHM, key, Buffer.from(iv, 'base64url'));
-        decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+        const decipher = createDecipheriv(ALGORITHM, key, Buffer.from(iv, 'base64url'), { authTagLength: TAG_BYTES });
+        decipher.setAuthTag(tagBytes);
         return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
       } catch {
         throw new DecryptionError('cannot decrypt: ENCRYPTION_KEY differs from the one used to store this value');

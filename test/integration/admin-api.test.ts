@@ -1,8 +1,11 @@
 /** The admin API: authentication, tenant isolation (others' ids are 404), validation and lint. */
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { echoFlow, menuFlow } from '../fixtures/flows.js';
 import { ACCESS_TOKEN, ADMIN_TOKEN, PHONE_NUMBER_ID, eventually, queryRows, startHarness, type Harness } from '../support/harness.js';
+
+type ApiError = { error: { code: string; message: string; details: Array<{ path: string }> } };
 
 let h: Harness;
 let alice: { id: string; apiKey: string };
@@ -25,8 +28,9 @@ describe('users', () => {
   });
 
   it('refuses a phone number id another user owns with 409, and bad bodies with 400', async () => {
-    const taken = await h.api('POST', '/api/v1/users', { name: 'X', metaPhoneNumberId: PHONE_NUMBER_ID, metaAccessToken: 't' }, ADMIN_TOKEN);
+    const taken = await h.api<ApiError>('POST', '/api/v1/users', { name: 'X', metaPhoneNumberId: PHONE_NUMBER_ID, metaAccessToken: 't' }, ADMIN_TOKEN);
     expect(taken.status).toBe(409);
+    expect(taken.body.error.message).toBe('another user already owns this metaPhoneNumberId');
     const bad = await h.api<{ error: { details: Array<{ path: string }> } }>('POST', '/api/v1/users', { name: '', metaPhoneNumberId: 'abc' }, ADMIN_TOKEN);
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.map((d) => d.path).sort()).toEqual(['metaAccessToken', 'metaPhoneNumberId', 'name']);
@@ -38,6 +42,34 @@ describe('users', () => {
     }
     const patched = await h.api('PATCH', '/api/v1/me', { metaAccessToken: `${ACCESS_TOKEN}\n` }, alice.apiKey);
     expect(patched.status).toBe(200);
+  });
+
+  it('refuses an email another user has with 409, saying it is the email', async () => {
+    const email = 'owner@example.com';
+    expect((await h.api('PATCH', '/api/v1/me', { email }, alice.apiKey)).status).toBe(200);
+    const created = await h.api<ApiError>('POST', '/api/v1/users', { name: 'X', email, metaPhoneNumberId: '5550002', metaAccessToken: 't' }, ADMIN_TOKEN);
+    const patched = await h.api<ApiError>('PATCH', '/api/v1/me', { email }, bob.apiKey);
+    for (const answer of [created, patched]) {
+      expect(answer.status).toBe(409);
+      expect(answer.body.error).toMatchObject({ code: 'conflict', message: 'another user already has this email' });
+    }
+  });
+
+  it('refuses an email longer than an address can be with 400, not a 500 from its index', async () => {
+    // Random, so the database cannot compress it under its index's entry limit (~2.7 kB).
+    const long = `${randomBytes(6000).toString('base64url')}@example.com`;
+    const answers = [
+      await h.api<ApiError>('POST', '/api/v1/users', { name: 'X', email: long, metaPhoneNumberId: '5550003', metaAccessToken: 't' }, ADMIN_TOKEN),
+      await h.api<ApiError>('PATCH', `/api/v1/users/${bob.id}`, { email: long }, ADMIN_TOKEN),
+      await h.api<ApiError>('PATCH', '/api/v1/me', { email: long }, bob.apiKey),
+    ];
+    for (const answer of answers) {
+      expect(answer.status).toBe(400);
+      expect(answer.body.error.details.map((d) => d.path)).toEqual(['email']);
+    }
+    const longest = `${'a'.repeat(64)}@${'b'.repeat(185)}.com`;
+    expect(longest).toHaveLength(254);
+    expect((await h.api('PATCH', '/api/v1/me', { email: longest }, bob.apiKey)).status).toBe(200);
   });
 
   it('never returns the access token, and stores it encrypted', async () => {
@@ -130,5 +162,27 @@ describe('flow updates', () => {
     expect(renamed.body).toMatchObject({ status: 'Active', version: 2 });
     const paused = await h.api<{ status: string }>('PUT', `/api/v1/flows/${flow.id}`, { status: 'Inactive' }, alice.apiKey);
     expect(paused.body.status).toBe('Inactive');
+  });
+
+  it('rename and deactivate a flow whose stored definition is invalid, and never activate it', async () => {
+    const flow = await h.createFlow(alice.apiKey, { trigger: 'stored-invalid', definition: echoFlow('one') });
+    // The flow-builder app writes `Flow` directly, without our validation.
+    await queryRows(h, sql`update "Flow" set definition = '{"nodes": "broken"}'::jsonb where id = ${flow.id}`);
+    const patch = (body: unknown) => h.api<{ status: string; name: string } & ApiError>('PATCH', `/api/v1/flows/${flow.id}`, body, alice.apiKey);
+    // An Active flow keeps its status only with a definition that can run.
+    expect((await patch({ name: 'Renamed while Active' })).body.error.code).toBe('invalid_definition');
+    const deactivated = await patch({ status: 'Inactive' });
+    expect(deactivated.status).toBe(200);
+    expect(deactivated.body.status).toBe('Inactive');
+    const renamed = await patch({ name: 'Renamed' });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body.name).toBe('Renamed');
+    const activated = await patch({ status: 'Active' });
+    expect(activated.status).toBe(400);
+    expect(activated.body.error.code).toBe('invalid_definition');
+    // A definition in the body is always checked, whatever the status.
+    expect((await patch({ definition: { nodes: 'broken' } })).body.error.code).toBe('invalid_definition');
+    const [stored] = await queryRows<{ status: string; name: string }>(h, sql`select status, name from "Flow" where id = ${flow.id}`);
+    expect(stored).toEqual({ status: 'Inactive', name: 'Renamed' });
   });
 });

@@ -6,14 +6,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, startHarness, type Harness } from '../support/harness.js';
 
 let h: Harness;
+let firstUserId: string;
 let first: string;
 let second: string;
 
 beforeAll(async () => {
   h = await startHarness({ env: { API_RATE_LIMIT_PER_MINUTE: '5', FRONTEND_URL: 'https://console.example.com, https://ops.example.com' } });
-  first = (await h.createUser()).apiKey;
+  ({ id: firstUserId, apiKey: first } = await h.createUser());
   h.simulator.addPhoneNumber('200300401', { accessToken: 'EAAG-other' });
   second = (await h.createUser('200300401', 'EAAG-other')).apiKey;
+  // A key's first request, before the service knows it is valid, counts against the address
+  // (2 of its 5); from then on the key has a bucket of its own.
+  for (const key of [first, second]) expect((await h.api('GET', '/api/v1/me', undefined, key)).status).toBe(200);
 });
 afterAll(() => h.close());
 
@@ -42,6 +46,21 @@ describe('rate limit', () => {
     // The address's bucket is spent by the tokens that are no key, above.
     expect((await fetch(`${h.url}/api/v1/flows`, { headers: { authorization: 'Bearer wfk_not-a-key' } })).status).toBe(429);
     expect((await h.api('GET', '/api/v1/users', undefined, ADMIN_TOKEN)).status).toBe(200);
+  });
+
+  it('answers 429 with code rate_limited, saying when to retry', async () => {
+    const response = await fetch(`${h.url}/api/v1/flows`, { headers: { authorization: 'Bearer wfk_not-a-key' } });
+    expect(response.status).toBe(429);
+    expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await response.json()).toEqual({ error: { code: 'rate_limited', message: expect.stringMatching(/^Rate limit exceeded, retry in /) } });
+  });
+
+  it('chooses the bucket without a lookup: a key not yet known counts against its address', async () => {
+    // A valid key, never used: only a database lookup could tell it from a random token, and
+    // none is made before the limit applies (the address's bucket is spent, above).
+    const created = await h.api<{ apiKey: string }>('POST', `/api/v1/users/${firstUserId}/api-keys`, { name: 'unused' }, ADMIN_TOKEN);
+    expect(created.status).toBe(201);
+    expect((await h.api('GET', '/api/v1/me', undefined, created.body.apiKey)).status).toBe(429);
   });
 
   it('never limits Meta’s webhooks', async () => {

@@ -105,12 +105,13 @@ export async function findContact(db: Db, userId: string, id: string): Promise<C
   return row;
 }
 
+/** Most recently updated first; the id orders contacts updated in the same millisecond, so offset pages neither repeat nor skip them. */
 export async function listContacts(db: Db, userId: string, limit: number, offset: number): Promise<ContactRow[]> {
   return db
     .select()
     .from(contacts)
     .where(eq(contacts.userId, userId))
-    .orderBy(desc(contacts.updatedAt))
+    .orderBy(desc(contacts.updatedAt), desc(contacts.id))
     .limit(limit)
     .offset(offset);
 }

@@ -39,12 +39,18 @@ export async function insertFlow(db: Db, userId: string, flow: NewFlow): Promise
  * old one is taken from `Flow.definition` as it is now, the definition those sessions have been
  * running: the flow-builder app edits it in place without a version (so a flow it created has no
  * stored version at all, and one saved here may have changed since).
+ *
+ * `verify` sees the row as updated, before commit, and throws to roll the update back: a check
+ * made on a row read earlier would miss a concurrent update of the same flow (on PostgreSQL this
+ * UPDATE waits for that one's commit and returns the row with its changes). It must not query:
+ * the embedded database runs one transaction at a time.
  */
 export async function updateFlow(
   db: Db,
   userId: string,
   id: string,
   changes: Partial<NewFlow>,
+  verify: (row: FlowRow) => void,
 ): Promise<FlowRow | undefined> {
   return db.transaction(async (tx) => {
     if (changes.definition !== undefined) {
@@ -64,7 +70,9 @@ export async function updateFlow(
       })
       .where(and(eq(flows.id, id), eq(flows.userId, userId)))
       .returning();
-    if (row && changes.definition !== undefined) {
+    if (!row) return undefined;
+    verify(row);
+    if (changes.definition !== undefined) {
       await tx.insert(flowVersions).values({ flowId: row.id, version: row.version, definition: row.definition });
     }
     return row;

@@ -1,9 +1,22 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../client.js';
+import { violatedUniqueConstraint } from '../errors.js';
 import { newId } from '../ids.js';
 import { apiKeys, users } from '../schema.js';
 
 export type UserRow = typeof users.$inferSelect;
+
+/** The fields no two users may share, by the name of the unique index that keeps them apart. */
+export type UniqueUserField = 'email' | 'metaPhoneNumberId';
+const UNIQUE_USER_FIELDS = new Map<string, UniqueUserField>([
+  ['User_email_key', 'email'],
+  ['User_metaPhoneNumberId_key', 'metaPhoneNumberId'],
+]);
+
+/** The field another user already has the value of, when `error` says a write collided on one. */
+export function takenUserField(error: unknown): UniqueUserField | null {
+  return UNIQUE_USER_FIELDS.get(violatedUniqueConstraint(error) ?? '') ?? null;
+}
 
 export interface NewUser {
   name: string;

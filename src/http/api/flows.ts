@@ -1,7 +1,8 @@
 /**
- * Flows of the calling user. A definition is validated on every write (400 with the problems,
- * node ids included) and linted; a flow with lint errors can be saved as a draft but not set
- * Active. Saving a new definition bumps the version; running sessions stay on theirs.
+ * Flows of the calling user. A definition sent is validated (400 with the problems, node ids
+ * included) and linted; a flow with lint errors, or a stored definition that is invalid, can be
+ * kept as a draft (or Inactive) but not be Active. Saving a new definition bumps the version;
+ * running sessions stay on theirs.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -29,6 +30,12 @@ function checkedDefinition(input: unknown, knownFlowIds: readonly string[]): { d
   const parsed = parseDefinition(input);
   if (!parsed.ok) throw new HttpError(400, 'invalid_definition', 'the flow definition is invalid', parsed.issues);
   return { definition: parsed.definition, lint: lintDefinition(parsed.definition, { knownFlowIds }) };
+}
+
+/** The lint of a stored definition, none for one that is invalid (the flow-builder app writes them unchecked). */
+function storedLint(definition: unknown, knownFlowIds: readonly string[]): LintReport | undefined {
+  const parsed = parseDefinition(definition);
+  return parsed.ok ? lintDefinition(parsed.definition, { knownFlowIds }) : undefined;
 }
 
 function refuseActiveWithErrors(status: string | undefined, lint: LintReport): void {
@@ -60,22 +67,30 @@ export async function flowRoutes(app: FastifyInstance, deps: ApiDeps): Promise<v
     const userId = await deps.auth.user(request);
     const flow = await findFlow(deps.db, userId, (request.params as { id: string }).id);
     if (!flow) throw notFound('flow');
-    const parsed = parseDefinition(flow.definition);
-    return flowView(flow, parsed.ok ? lintDefinition(parsed.definition, { knownFlowIds: await listFlowIds(deps.db, userId) }) : undefined);
+    return flowView(flow, storedLint(flow.definition, await listFlowIds(deps.db, userId)));
   });
 
   const update = async (request: FastifyRequest) => {
     const userId = await deps.auth.user(request);
     const id = (request.params as { id: string }).id;
     const body = parseWith(flowUpdateBody, request.body);
-    const existing = await findFlow(deps.db, userId, id);
-    if (!existing) throw notFound('flow');
-    const { definition, lint } = checkedDefinition(body.definition === undefined ? existing.definition : body.definition, await listFlowIds(deps.db, userId));
-    refuseActiveWithErrors(body.status ?? existing.status, lint);
-    const flow = await updateFlow(deps.db, userId, id, {
-      ...body,
-      ...(body.definition !== undefined && { definition }),
-    });
+    // Read before updateFlow's transaction: the embedded database runs one at a time.
+    const knownFlowIds = await listFlowIds(deps.db, userId);
+    const replacement = body.definition === undefined ? undefined : checkedDefinition(body.definition, knownFlowIds);
+    let lint: LintReport | undefined;
+    // On the row as updated, so a concurrent update of the flow cannot slip past the check. A
+    // stored definition is checked only for a flow that ends up Active: an invalid one can still
+    // be renamed or deactivated.
+    const verify = (row: FlowRow) => {
+      if (row.status !== 'Active') {
+        lint = replacement?.lint ?? storedLint(row.definition, knownFlowIds);
+        return;
+      }
+      const checked = replacement ?? checkedDefinition(row.definition, knownFlowIds);
+      refuseActiveWithErrors(row.status, checked.lint);
+      lint = checked.lint;
+    };
+    const flow = await updateFlow(deps.db, userId, id, { ...body, ...(replacement && { definition: replacement.definition }) }, verify);
     if (!flow) throw notFound('flow');
     return flowView(flow, lint);
   };

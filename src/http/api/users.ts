@@ -2,8 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { insertApiKey } from '../../db/repositories/api-keys.js';
-import { findUserById, listUsers } from '../../db/repositories/users.js';
-import { isUniqueViolation } from '../../db/errors.js';
+import { findUserById, listUsers, takenUserField, type UniqueUserField } from '../../db/repositories/users.js';
 import { generateApiKey, hashApiKey } from '../../security/api-keys.js';
 import { accountView, createAccount, updateAccount, type AccountChanges } from '../../tenants/accounts.js';
 import { PHONE_NUMBER_ID_PATTERN } from '../../whatsapp/webhook-schema.js';
@@ -13,7 +12,8 @@ import type { ApiDeps } from './deps.js';
 
 export const createUserBody = z.strictObject({
   name: z.string().trim().min(1).max(200),
-  email: z.email().optional(),
+  // An address is at most 254 characters; a longer one would not fit User_email_key's index.
+  email: z.email().max(254).optional(),
   metaPhoneNumberId: z.string().regex(PHONE_NUMBER_ID_PATTERN, 'must be the numeric phone_number_id from Meta'),
   metaAccessToken: accessTokenSchema,
   appSecret: z.string().min(1).max(512).optional(),
@@ -29,20 +29,24 @@ export const apiKeyBody = z.strictObject({ name: z.string().trim().min(1).max(10
 /** A user may not move its own number or raise its own send rate: those are the operator's. */
 export const selfUpdateBody = updateUserBody.omit({ metaPhoneNumberId: true, messagesPerSecond: true });
 
-const phoneNumberTaken = () => new HttpError(409, 'conflict', 'another user already owns this metaPhoneNumberId');
+const TAKEN_MESSAGES: Record<UniqueUserField, string> = {
+  email: 'another user already has this email',
+  metaPhoneNumberId: 'another user already owns this metaPhoneNumberId',
+};
 
-/** Runs a write that may hit the unique phone number, turning that into a 409. */
-async function uniquePhoneNumber<T>(write: () => Promise<T>): Promise<T> {
+/** Runs a write that may collide with another user's email or phone number, turning that into a 409. */
+async function refuseTakenFields<T>(write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (error) {
-    throw isUniqueViolation(error) ? phoneNumberTaken() : error;
+    const field = takenUserField(error);
+    throw field ? new HttpError(409, 'conflict', TAKEN_MESSAGES[field]) : error;
   }
 }
 
 export async function userRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   const applyUpdate = async (id: string, changes: AccountChanges) => {
-    const updated = await uniquePhoneNumber(() => updateAccount(deps.db, deps.box, id, changes));
+    const updated = await refuseTakenFields(() => updateAccount(deps.db, deps.box, id, changes));
     if (!updated) throw notFound('user');
     deps.onUserChanged(id, { tokenReplaced: changes.metaAccessToken !== undefined });
     return accountView(updated);
@@ -51,7 +55,7 @@ export async function userRoutes(app: FastifyInstance, deps: ApiDeps): Promise<v
   app.post('/users', async (request, reply) => {
     deps.auth.admin(request);
     const body = parseWith(createUserBody, request.body);
-    const { user, apiKey } = await uniquePhoneNumber(() => createAccount(deps.db, deps.box, body));
+    const { user, apiKey } = await refuseTakenFields(() => createAccount(deps.db, deps.box, body));
     deps.onUserChanged(user.id, { tokenReplaced: false });
     return reply.status(201).send({ ...accountView(user), apiKey });
   });
