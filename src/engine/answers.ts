@@ -1,9 +1,12 @@
 /**
  * Question validation: whether a typed answer is acceptable, and the value stored for it.
  * Values are normalised so later conditions can compare them: numbers with a dot decimal
- * separator, phones as "+" and digits, dates as YYYY-MM-DD. A number written with a thousands
- * separator ("1,500", "1.000") is refused, so the user is asked again: it reads differently
- * from one country to the next (see parseNumber).
+ * separator, phones as "+" and digits, dates as YYYY-MM-DD. A number keeps its digits as typed
+ * ("007" stays "007", a 17-digit id is not rounded to a double's precision, a 22-digit one is
+ * not turned into "1.2e+21", which would no longer read as a number); conditions compare
+ * numbers by value. A number written with a thousands separator ("1,500", "1.000") is refused,
+ * so the user is asked again: it reads differently from one country to the next (see
+ * parseNumber).
  */
 import type { Validation } from '../flows/definition.js';
 import { compileSafeRegex } from '../flows/safe-regex.js';
@@ -28,7 +31,7 @@ export function checkAnswer(validation: Validation | undefined, raw: string): An
     }
     case 'number': {
       const value = parseNumber(text);
-      return value !== null && within(value, validation) ? { kind: 'valid', value: String(value) } : INVALID;
+      return value !== null && within(value, validation) ? { kind: 'valid', value: decimalPoint(text) } : INVALID;
     }
     case 'email':
       return isEmail(text) ? { kind: 'valid', value: text } : INVALID;
@@ -65,8 +68,13 @@ const THOUSANDS_OR_DECIMAL = /^[+-]?[1-9]\d{0,2}[.,]\d{3}$/;
 export function parseNumber(text: string): number | null {
   const trimmed = text.trim();
   if (!NUMBER.test(trimmed) || THOUSANDS_OR_DECIMAL.test(trimmed)) return null;
-  const value = Number(trimmed.replace(',', '.'));
+  const value = Number(decimalPoint(trimmed));
   return Number.isFinite(value) ? value : null;
+}
+
+/** A number parseNumber reads, written with a decimal point ("1,5" → "1.5"). */
+function decimalPoint(number: string): string {
+  return number.replace(',', '.');
 }
 
 const MAX_EMAIL_LENGTH = 254;

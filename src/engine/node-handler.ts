@@ -31,6 +31,11 @@ export interface NodeRun {
   send(message: OutboundMessage): void;
   request(nodeId: string, request: HttpRequestSpec): void;
   hasEdge(nodeId: string, handle: string): boolean;
+  /**
+   * Takes `cost` from the regex work the whole step may still do (shared by every condition the
+   * step runs, see rules.ts); false, taking nothing, when less is left.
+   */
+  spendRegexWork(cost: number): boolean;
 }
 
 export type Transition =

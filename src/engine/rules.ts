@@ -11,8 +11,12 @@
  *   blank. isEmpty: the left side renders blank.
  * - Rules run in order and stop once the outcome is decided (the first false under `all`, the
  *   first true under `any`): a later rule, even a broken one, is then not evaluated.
- * - Regex rules share a budget per condition (instructions × characters, see safe-regex): a
- *   condition whose patterns would need more fails with the reason instead of holding the worker.
+ * - Regex rules share one budget per step (instructions × characters, see safe-regex), whatever
+ *   the number of conditions the step runs: a chain of conditions could otherwise hold the
+ *   worker for seconds. The condition whose pattern would need more than is left fails with the
+ *   reason.
+ * - `ignoreCase` on a `regex` rule matches regardless of case (RE2's case folding); the text is
+ *   matched as written, accents included, so the pattern keeps its meaning.
  */
 import type { ConditionData, ConditionRule } from '../flows/definition.js';
 import { referencedVariables } from '../flows/interpolate.js';
@@ -23,31 +27,25 @@ import type { NodeRun } from './node-handler.js';
 
 export type ConditionOutcome = { ok: true; value: boolean } | { ok: false; reason: string };
 
-/** Two worst-case matches: a few milliseconds of regex work per condition at most. */
-const REGEX_WORK_PER_CONDITION = 2 * REGEX_LIMITS.programSize * REGEX_LIMITS.inputLength;
-
-/** Regex work a condition may still do. */
-interface RegexBudget {
-  left: number;
-}
+/** Two worst-case matches: tens of milliseconds of regex work per step at most. */
+export const REGEX_WORK_PER_STEP = 2 * REGEX_LIMITS.programSize * REGEX_LIMITS.inputLength;
 
 export function evaluateCondition(data: ConditionData, run: NodeRun): ConditionOutcome {
   // the value one rule must have to decide the whole condition
   const decisive = data.match === 'any';
-  const budget: RegexBudget = { left: REGEX_WORK_PER_CONDITION };
   for (const rule of data.rules) {
-    const outcome = evaluateRule(rule, run, budget);
+    const outcome = evaluateRule(rule, run);
     if (!outcome.ok || outcome.value === decisive) return outcome;
   }
   return { ok: true, value: !decisive };
 }
 
-function evaluateRule(rule: ConditionRule, run: NodeRun, budget: RegexBudget): ConditionOutcome {
+function evaluateRule(rule: ConditionRule, run: NodeRun): ConditionOutcome {
   const left = run.interpolate(rule.left);
   if (!('right' in rule)) {
     return { ok: true, value: rule.op === 'isSet' ? isSet(rule.left, left, run) : left.trim() === '' };
   }
-  if (rule.op === 'regex') return testPattern(rule.right, left, budget);
+  if (rule.op === 'regex') return testPattern(rule.right, rule.ignoreCase === true, left, run);
   const prepare = rule.ignoreCase ? normalizeText : (text: string) => text.trim();
   const a = prepare(left);
   const b = prepare(run.interpolate(rule.right));
@@ -74,19 +72,17 @@ function evaluateRule(rule: ConditionRule, run: NodeRun, budget: RegexBudget): C
   }
 }
 
-function testPattern(pattern: string, text: string, budget: RegexBudget): ConditionOutcome {
-  const compiled = compileSafeRegex(pattern);
+function testPattern(pattern: string, ignoreCase: boolean, text: string, run: NodeRun): ConditionOutcome {
+  const compiled = compileSafeRegex(pattern, { ignoreCase });
   if (!compiled.ok) return { ok: false, reason: `invalid pattern ${JSON.stringify(pattern)}: ${compiled.error}` };
-  const cost = compiled.regex.cost(text);
-  if (cost > budget.left) {
+  if (!run.spendRegexWork(compiled.regex.cost(text))) {
     return {
       ok: false,
       reason:
-        `regex rules need more work than a condition may do (${REGEX_WORK_PER_CONDITION.toLocaleString('en-US')} ` +
+        `regex rules need more work than a step may do (${REGEX_WORK_PER_STEP.toLocaleString('en-US')} ` +
         `instructions × characters) at pattern ${JSON.stringify(pattern)}: use fewer or simpler patterns`,
     };
   }
-  budget.left -= cost;
   return { ok: true, value: compiled.regex.test(text) };
 }
 

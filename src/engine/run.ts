@@ -1,5 +1,6 @@
 /**
- * The working state of one step: a private copy of the variables and the effects queued so far.
+ * The working state of one step: a private copy of the variables, the effects queued so far and
+ * the regex work its conditions may still do.
  * Handlers write into it; `step` turns it into the new EngineState and the effect list.
  */
 import { MAX_VARIABLE_LENGTH } from '../flows/constants.js';
@@ -8,6 +9,7 @@ import type { FlowGraph } from '../flows/graph.js';
 import { interpolate } from '../flows/interpolate.js';
 import { cut } from './fit.js';
 import type { NodeRun } from './node-handler.js';
+import { REGEX_WORK_PER_STEP } from './rules.js';
 import type { Effect, StepContext, Variables } from './types.js';
 
 export interface StepRun extends NodeRun {
@@ -29,6 +31,7 @@ export function createRun(
   const own: Variables = {};
   for (const [name, value] of Object.entries(variables)) define(own, name, value);
   const effects: Effect[] = [];
+  let regexWorkLeft = REGEX_WORK_PER_STEP;
   return {
     definition,
     now: context.now,
@@ -47,6 +50,11 @@ export function createRun(
     send: (message) => effects.push({ kind: 'send', message }),
     request: (nodeId, request) => effects.push({ kind: 'http', nodeId, request }),
     hasEdge: (nodeId, handle) => graph.edgeFrom(nodeId, handle) !== undefined,
+    spendRegexWork: (cost) => {
+      if (cost > regexWorkLeft) return false;
+      regexWorkLeft -= cost;
+      return true;
+    },
   };
 }
 

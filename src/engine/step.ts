@@ -14,8 +14,9 @@
  * - A `message` for a session that never started (Active, no current node) starts it.
  * - A `reaction` node reacts only to the message that began its step; the wamid is not kept in
  *   the state, so a step a timer or an HTTP result began has nothing to react to.
- * - A session standing at a node that waits for nothing (its flow was edited under it) fails on
- *   the next input instead of absorbing messages until it expires.
+ * - A session standing at a node that waits for nothing, or at a delay or request with no timer
+ *   pending (its flow was edited under it), fails on the next input instead of absorbing
+ *   messages until it expires.
  * - When a step fails, the messages it queued before the failure still go out (the user saw the
  *   flow get that far); except when the loop guard stops it: a runaway step's effects are
  *   dropped so a looping flow cannot flood the user.
@@ -23,6 +24,7 @@
 import { NEXT_HANDLE } from '../flows/constants.js';
 import type { FlowDefinition, FlowNode } from '../flows/definition.js';
 import { type FlowGraph, indexDefinition } from '../flows/graph.js';
+import { isWaitingNode } from '../flows/handles.js';
 import { handlerFor } from './nodes/index.js';
 import { type NodeHandler, type ResumeTransition, type Stop, type Transition, complete, fail, stay } from './node-handler.js';
 import { isReply } from './replies.js';
@@ -40,7 +42,7 @@ export function step(definition: FlowDefinition, state: EngineState, input: Engi
       const inboundWamid = reactable(input);
       if (state.status === 'Active' && state.currentNodeId === null) return begin(engine, state, { input: said, inboundWamid });
       return resume(engine, state, { input: said ?? state.lastInput ?? null, inboundWamid }, (handler, node, run) =>
-        handler.onMessage ? handler.onMessage(node, run, input.message) : waitOn(handler, node),
+        stranded(handler, node, state) ?? (handler.onMessage ? handler.onMessage(node, run, input.message) : stay),
       );
     }
     case 'timer':
@@ -51,20 +53,29 @@ export function step(definition: FlowDefinition, state: EngineState, input: Engi
     case 'httpResult':
       if (input.nodeId !== state.currentNodeId || (input.waitUntil !== null && input.waitUntil !== state.timerAt)) return unchanged(state);
       return resume(engine, state, remembered(state), (handler, node, run) =>
-        handler.onHttpResult ? handler.onHttpResult(node, run, input.result) : waitOn(handler, node),
+        stranded(handler, node, state) ?? (handler.onHttpResult ? handler.onHttpResult(node, run, input.result) : stay),
       );
   }
 }
 
 /**
- * An input the node does not take: it keeps waiting for what it does take (a message during a
- * delay). A node that waits for nothing can only hold a session when its flow was edited in
- * place under it (a question turned into a message): it fails, or every message would be
- * absorbed there until the session expired.
+ * Why the session cannot be waiting at this node, if it cannot; a node keeps waiting through
+ * inputs it does not take (a message during a delay). Only a flow edited in place under the
+ * session strands it: at a node that waits for nothing (a question turned into a message), or
+ * at one that waits for time rather than a reply (a delay, a request's deadline) with no timer
+ * pending, since its wait was never begun (a question with no timeout turned into a delay). It
+ * fails, or every message would be absorbed there until the session expired.
  */
-function waitOn(handler: NodeHandler<FlowNode>, node: FlowNode): ResumeTransition {
-  const waits = handler.onMessage ?? handler.onTimer ?? handler.onHttpResult;
-  return waits ? stay : fail(`the session waits at "${node.id}" (${node.type}), which does not wait: the flow was changed under it`);
+function stranded(handler: NodeHandler<FlowNode>, node: FlowNode, state: EngineState): Stop | null {
+  const changed = 'the flow was changed under it';
+  if (!(handler.onMessage ?? handler.onTimer ?? handler.onHttpResult)) {
+    return fail(`the session waits at "${node.id}" (${node.type}), which does not wait: ${changed}`);
+  }
+  const waitsForTime = handler.onTimer !== undefined && !isWaitingNode(node);
+  if (waitsForTime && state.timerAt === null) {
+    return fail(`the session waits at "${node.id}" (${node.type}) with no timer pending, so nothing would move it on: ${changed}`);
+  }
+  return null;
 }
 
 /** The wamid a reaction may answer: WhatsApp takes no reaction to a reaction or a system notice. */

@@ -9,6 +9,7 @@
  * `selected`, `targetHandle`, …); node `data` objects drop them.
  */
 import * as z from 'zod';
+import { pathDeeperThan } from './json.js';
 
 /** Names a flow may store values under; dots separate parts (`order.status`). */
 export const VARIABLE_NAME = '[A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z0-9_]+)*';
@@ -143,7 +144,8 @@ export const ConditionRuleSchema = z.discriminatedUnion('op', [
     op: z.enum(BINARY_OPERATORS),
     right: z.string().meta({ description: 'Interpolated, except for `regex` where it is the pattern itself.' }),
     ignoreCase: z.boolean().optional().meta({
-      description: 'Compare after trimming, lower-casing and removing accents (as triggers are).',
+      description:
+        'Compare after trimming, lower-casing and removing accents (as triggers are); a `regex` rule matches regardless of case.',
     }),
   }),
 ]);
@@ -346,17 +348,26 @@ export type ParseResult =
   | { ok: true; definition: FlowDefinition }
   | { ok: false; issues: DefinitionIssue[] };
 
+/**
+ * How deeply a definition may nest, a request body's JSON included: far more than any flow needs.
+ * The schema walks JSON values recursively, so a body nested a few thousand levels deep (the
+ * flow-builder writes definitions straight to the database) would overflow the stack; it is
+ * refused before the schema sees it.
+ */
+export const MAX_DEFINITION_DEPTH = 64;
+
 export function parseDefinition(input: unknown): ParseResult {
+  const tooDeep = pathDeeperThan(input, MAX_DEFINITION_DEPTH);
+  if (tooDeep) return { ok: false, issues: [issueAt(input, tooDeep, `nested more than ${MAX_DEFINITION_DEPTH} levels deep`)] };
   const parsed = FlowDefinitionSchema.safeParse(input);
   if (parsed.success) return { ok: true, definition: parsed.data };
-  return {
-    ok: false,
-    issues: parsed.error.issues.map((issue) => {
-      const nodeId = nodeIdAt(input, issue.path);
-      const path = formatPath(issue.path);
-      return nodeId === undefined ? { path, message: issue.message } : { nodeId, path, message: issue.message };
-    }),
-  };
+  return { ok: false, issues: parsed.error.issues.map((issue) => issueAt(input, issue.path, issue.message)) };
+}
+
+function issueAt(input: unknown, at: readonly PropertyKey[], message: string): DefinitionIssue {
+  const nodeId = nodeIdAt(input, at);
+  const path = formatPath(at);
+  return nodeId === undefined ? { path, message } : { nodeId, path, message };
 }
 
 function formatPath(path: readonly PropertyKey[]): string {

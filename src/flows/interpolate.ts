@@ -102,6 +102,11 @@ function resolve(name: string, scope: InterpolationScope): string {
   }
 }
 
+/** The text with every placeholder replaced by `mask`: what of it is written out, for the linter. */
+export function maskPlaceholders(text: string, mask: string): string {
+  return text.replace(PLACEHOLDER, mask);
+}
+
 /** The names a text's placeholders refer to, in order of first appearance, without repeats. */
 export function referencedVariables(text: string): string[] {
   return [...new Set(Array.from(text.matchAll(PLACEHOLDER), (match) => match[1] ?? ''))];

@@ -8,7 +8,8 @@
  * second. Patterns, programs and inputs are therefore capped so one match does at most
  * `programSize × inputLength` steps (a few milliseconds), and compiled patterns are cached.
  *
- * RE2 syntax: no backreferences or lookaround; inline flags such as `(?i)` work.
+ * RE2 syntax: no backreferences or lookaround; inline flags such as `(?i)` work, and
+ * `ignoreCase` compiles the whole pattern case-insensitively.
  */
 import { RE2JS } from 're2js';
 
@@ -30,25 +31,32 @@ export interface SafeRegex {
 
 export type CompileResult = { ok: true; regex: SafeRegex } | { ok: false; error: string };
 
+export interface RegexOptions {
+  /** Match regardless of case. */
+  ignoreCase?: boolean;
+}
+
 const CACHE_SIZE = 256;
 const cache = new Map<string, CompileResult>();
 
-export function compileSafeRegex(pattern: string): CompileResult {
-  const cached = cache.get(pattern);
+export function compileSafeRegex(pattern: string, { ignoreCase = false }: RegexOptions = {}): CompileResult {
+  // one entry per pattern and flag: the same pattern compiles to another program without case
+  const key = `${ignoreCase ? 'i' : '-'}${pattern}`;
+  const cached = cache.get(key);
   if (cached) return cached;
-  const result = compile(pattern);
+  const result = compile(pattern, ignoreCase);
   if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value ?? '');
-  cache.set(pattern, result);
+  cache.set(key, result);
   return result;
 }
 
-function compile(pattern: string): CompileResult {
+function compile(pattern: string, ignoreCase: boolean): CompileResult {
   if (pattern.length > REGEX_LIMITS.patternLength) {
     return { ok: false, error: `pattern is longer than ${REGEX_LIMITS.patternLength} characters` };
   }
   let compiled: RE2JS;
   try {
-    compiled = RE2JS.compile(pattern);
+    compiled = RE2JS.compile(pattern, ignoreCase ? RE2JS.CASE_INSENSITIVE : 0);
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error.message : String(error) };
   }

@@ -1,7 +1,8 @@
 /**
- * WhatsApp's content limits, checked on the text as written (placeholders included). Text that
- * grows at run time through interpolation is cut by the engine; counts, ids and required
- * fields cannot change at run time, so breaking them here is an error.
+ * WhatsApp's content limits. Text that grows at run time through interpolation is cut by the
+ * engine, so a text field is an error only when its written text, placeholders left out, breaks
+ * the limit; when only its placeholders take it over, a warning says the sent text may be cut.
+ * Counts, ids and required fields cannot change at run time, so breaking them is an error.
  *
  * Lengths are JavaScript string lengths (UTF-16 units), never fewer than the characters Meta
  * counts, so text that passes here also passes there.
@@ -9,9 +10,9 @@
 import { LIMITS } from '../../whatsapp/limits.js';
 import type { FlowNode, NodeOfType } from '../definition.js';
 import { RESERVED_CHOICE_IDS, listRows } from '../handles.js';
+import { maskPlaceholders } from '../interpolate.js';
 import { normalizeText } from '../trigger.js';
-import type { LintContext } from './report.js';
-import type { LintCode } from './report.js';
+import type { LintCode, LintContext, Where } from './report.js';
 
 export function checkLimits(context: LintContext): void {
   const endTexts = context.definition.settings?.endTexts;
@@ -49,7 +50,8 @@ function checkNode(context: LintContext, node: FlowNode): void {
       textField(context, node, 'text', node.data.text, true, LIMITS.interactiveBody, 'body-too-long');
       break;
     case 'template':
-      maxLength(context, node, 'template-name-too-long', 'name', node.data.name, LIMITS.templateName);
+      // not interpolated: braces in it are part of the name
+      tooLong(context, node, 'template-name-too-long', 'name', node.data.name.length, LIMITS.templateName);
       break;
     case 'reaction':
       checkEmoji(context, node);
@@ -197,6 +199,7 @@ function textField(
   maxLength(context, node, code, field, value, limit);
 }
 
+/** An interpolated text field: its written text must fit; its placeholders may make it longer. */
 function maxLength(
   context: LintContext,
   node: FlowNode | undefined,
@@ -206,7 +209,19 @@ function maxLength(
   limit: number,
 ): void {
   if (value === undefined || value.length <= limit) return;
-  const where = node ? `"${node.id}": ${field}` : field;
-  const message = `${where} has ${value.length} characters; WhatsApp allows ${limit}.`;
-  context.error(code, message, node ? { nodeId: node.id } : {});
+  const written = maskPlaceholders(value, '').length;
+  if (written === value.length || written > limit) return tooLong(context, node, code, field, written, limit);
+  context.warn(code, `${fieldName(node, field)} may be cut to ${limit} characters (WhatsApp's limit) once its placeholders are filled in.`, where(node));
+}
+
+function tooLong(context: LintContext, node: FlowNode | undefined, code: LintCode, field: string, length: number, limit: number): void {
+  if (length > limit) context.error(code, `${fieldName(node, field)} has ${length} characters; WhatsApp allows ${limit}.`, where(node));
+}
+
+function fieldName(node: FlowNode | undefined, field: string): string {
+  return node ? `"${node.id}": ${field}` : field;
+}
+
+function where(node: FlowNode | undefined): Where {
+  return node ? { nodeId: node.id } : {};
 }

@@ -1,6 +1,7 @@
 /** Node options that are well-formed but cannot work as written. */
 import { HTTP_TIMEOUT_MAX_MS } from '../constants.js';
 import type { FlowNode } from '../definition.js';
+import { maskPlaceholders } from '../interpolate.js';
 import { compileSafeRegex } from '../safe-regex.js';
 import type { LintContext } from './report.js';
 
@@ -26,14 +27,23 @@ function checkNode(context: LintContext, node: FlowNode): void {
         const always = node.data.match === 'all' ? 'true' : 'false';
         context.warn('no-rules', `"${node.id}" has no rules: it always leaves by "${always}".`, where);
       }
-      for (const rule of node.data.rules) if (rule.op === 'regex') checkPattern(context, node, rule.right);
+      for (const rule of node.data.rules) if (rule.op === 'regex') checkPattern(context, node, rule.right, rule.ignoreCase);
       break;
     case 'randomSplit':
-      if (node.data.branches.length > 0 && node.data.branches.every((branch) => (branch.weight ?? 1) === 0)) {
+      if (node.data.branches.length === 0) {
+        context.error('no-branches', `"${node.id}" has no branches: every session reaching it would end Errored.`, where);
+      } else if (node.data.branches.every((branch) => (branch.weight ?? 1) === 0)) {
         context.error('zero-weights', `"${node.id}": every branch has weight 0.`, where);
       }
       break;
+    case 'ctaUrl':
+      checkUrl(context, node, node.data.url);
+      break;
+    case 'media':
+      if (node.data.url !== undefined) checkUrl(context, node, node.data.url);
+      break;
     case 'httpRequest':
+      checkUrl(context, node, node.data.url);
       if (node.data.timeoutMs !== undefined && node.data.timeoutMs > HTTP_TIMEOUT_MAX_MS) {
         context.warn('http-timeout-capped', `"${node.id}": timeoutMs is capped at ${HTTP_TIMEOUT_MAX_MS}.`, where);
       }
@@ -56,11 +66,27 @@ function checkNode(context: LintContext, node: FlowNode): void {
   }
 }
 
-function checkPattern(context: LintContext, node: FlowNode, pattern: string): void {
-  const compiled = compileSafeRegex(pattern);
+/** Compiled as the engine will run it: case folding can change the program's size. */
+function checkPattern(context: LintContext, node: FlowNode, pattern: string, ignoreCase = false): void {
+  const compiled = compileSafeRegex(pattern, { ignoreCase });
   if (!compiled.ok) {
     context.error('invalid-regex', `"${node.id}": pattern ${JSON.stringify(pattern)} is not usable: ${compiled.error}.`, {
       nodeId: node.id,
     });
   }
+}
+
+/**
+ * Meta refuses links that are not absolute http(s) URLs (and a request fails the same way): the
+ * URL as written, each placeholder standing for a value that fits anywhere ("0"), needs the
+ * scheme and a host. One that starts with a placeholder takes both from its value, unseen here.
+ */
+function checkUrl(context: LintContext, node: FlowNode, url: string): void {
+  const trimmed = url.trim();
+  const written = maskPlaceholders(trimmed, '0');
+  if (trimmed.startsWith('{{') && !written.startsWith('{{')) return;
+  if (/^https?:\/\//i.test(written) && URL.canParse(written) && new URL(written).hostname !== '') return;
+  context.error('invalid-url', `"${node.id}": url ${JSON.stringify(url.slice(0, 100))} is not an http(s) URL with a host; WhatsApp refuses it.`, {
+    nodeId: node.id,
+  });
 }

@@ -17,9 +17,9 @@ export const LINT_CODES = [
   // variables
   'variable-used-before-set', 'reserved-variable', 'secret-outside-request',
   // time
-  'outside-service-window', 'delay-exceeds-session-timeout',
+  'outside-service-window', 'delay-exceeds-session-timeout', 'timeout-exceeds-session-timeout', 'unattended-loop',
   // node rules
-  'invalid-regex', 'no-rules', 'zero-weights', 'invalid-bounds', 'http-timeout-capped', 'http-body-ignored', 'template-button-incomplete',
+  'invalid-regex', 'no-rules', 'no-branches', 'zero-weights', 'invalid-bounds', 'http-timeout-capped', 'http-body-ignored', 'invalid-url', 'template-button-incomplete',
 ] as const;
 export type LintCode = (typeof LINT_CODES)[number];
 

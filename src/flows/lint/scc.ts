@@ -53,3 +53,16 @@ export function stronglyConnected(ids: readonly string[], successors: (id: strin
     onStack.add(id);
   }
 }
+
+/**
+ * The components that hold a cycle: more than one member, or one member that leads to itself.
+ * Members come in the order of `ids`.
+ */
+export function cycles(ids: readonly string[], successors: (id: string) => readonly string[]): string[][] {
+  return stronglyConnected(ids, successors)
+    .filter((component) => component.length > 1 || successors(component[0]!).includes(component[0]!))
+    .map((component) => {
+      const members = new Set(component);
+      return ids.filter((id) => members.has(id));
+    });
+}

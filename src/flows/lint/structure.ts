@@ -4,7 +4,7 @@ import type { FlowNode } from '../definition.js';
 import { edgeHandle } from '../graph.js';
 import { isPausingNode, nodeHandles } from '../handles.js';
 import type { LintContext } from './report.js';
-import { stronglyConnected } from './scc.js';
+import { cycles } from './scc.js';
 
 export function checkStructure(context: LintContext): void {
   checkStart(context);
@@ -138,14 +138,11 @@ function checkLoops(context: LintContext): void {
   const busySet = new Set(busy);
   const successors = (id: string): string[] =>
     graph.links(id).map((link) => link.target).filter((target) => busySet.has(target));
-  for (const component of stronglyConnected(busy, successors)) {
-    const members = busy.filter((id) => component.includes(id)); // in definition order
-    const first = members[0]!;
-    if (members.length === 1 && !successors(first).includes(first)) continue;
+  for (const members of cycles(busy, successors)) {
     context.error(
       'loop-without-wait',
       `The loop through ${members.map((id) => `"${id}"`).join(', ')} never waits for a reply or a delay; it would run for ever.`,
-      { nodeId: first },
+      { nodeId: members[0] },
     );
   }
 }

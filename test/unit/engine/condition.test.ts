@@ -1,6 +1,6 @@
 /** Golden tests: condition rules and both handles. */
 import { describe, expect, it } from 'vitest';
-import { T0, flow, node, play, sendText, start, state } from './helpers.js';
+import { T0, flow, node, play, says, sendText, start, state } from './helpers.js';
 
 type Rule = Record<string, unknown>;
 
@@ -102,17 +102,48 @@ describe('condition', () => {
     expect(branch([{ left: '1', op: 'eq', right: '2' }, broken], {}, 'all')).toBe('false');
   });
 
-  it('errors the session when its regex rules would do more work than a condition may', () => {
-    // each rule: a 1,000-instruction program over 1,000 characters, the most one match may do
-    const heavy = { left: '{{text}}', op: 'regex', right: '(?:.?){499}' };
-    const variables = { text: 'x'.repeat(1000) };
-    expect(branch([heavy, heavy], variables)).toBe('true');
+  // each rule: a 1,000-instruction program over 1,000 characters, the most one match may do
+  const heavy = { left: '{{text}}', op: 'regex', right: '(?:.?){499}' };
+  const long = { text: 'x'.repeat(1000) };
+
+  it('errors the session when its regex rules would do more work than a step may', () => {
+    expect(branch([heavy, heavy], long)).toBe('true');
     const def = flow([node('s', 'start'), node('c', 'condition', { match: 'all', rules: [heavy, heavy, heavy] }), node('t', 'end')], [['s', 'c'], ['c', 't', 'true'], ['c', 't', 'false']]);
-    expect(play(def, [[T0, start()]], { from: state({ variables }) }).state).toMatchObject({
+    expect(play(def, [[T0, start()]], { from: state({ variables: long }) }).state).toMatchObject({
       status: 'Errored',
       currentNodeId: 'c',
-      error: expect.stringContaining('"c": regex rules need more work than a condition may do'),
+      error: expect.stringContaining('"c": regex rules need more work than a step may do'),
     });
+  });
+
+  it('shares the regex budget among all the conditions of a step, however many, and renews it each step', () => {
+    // c1 → c2 → q (waits) → c3: a budget per condition let a chain of 98 take 3 s of one step
+    const check = (id: string) => node(id, 'condition', { match: 'all', rules: [heavy] });
+    const def = flow(
+      [node('s', 'start'), check('c1'), check('c2'), node('q', 'question', { text: 'More?', variable: 'more' }), check('c3'), node('e', 'end', { text: 'done' })],
+      [['s', 'c1'], ['c1', 'c2', 'true'], ['c2', 'q', 'true'], ['q', 'c3'], ['c3', 'e', 'true'], ['c1', 'e', 'false'], ['c2', 'e', 'false'], ['c3', 'e', 'false']],
+    );
+    const played = play(def, [[T0, start()], [T0 + 1, says('yes')]], { from: state({ variables: long }) });
+    expect(played.steps.map((result) => result.state.status)).toEqual(['Paused', 'Completed']);
+    expect(played.effects).toEqual([sendText('More?'), sendText('done')]);
+
+    const chain = flow(
+      [node('s', 'start'), check('c1'), check('c2'), check('c3'), node('e', 'end', { text: 'done' })],
+      [['s', 'c1'], ['c1', 'c2', 'true'], ['c2', 'c3', 'true'], ['c3', 'e', 'true'], ['c1', 'e', 'false'], ['c2', 'e', 'false'], ['c3', 'e', 'false']],
+    );
+    expect(play(chain, [[T0, start()]], { from: state({ variables: long }) }).state).toMatchObject({
+      status: 'Errored',
+      currentNodeId: 'c3',
+      error: expect.stringContaining('"c3": regex rules need more work than a step may do'),
+    });
+  });
+
+  it('matches a regex rule regardless of case with ignoreCase, the text as written', () => {
+    const yes = { left: '{{input}}', op: 'regex', right: '^yes$' };
+    expect(branch([yes], {}, 'all', 'YES')).toBe('false');
+    expect(branch([{ ...yes, ignoreCase: true }], {}, 'all', 'YES')).toBe('true');
+    expect(branch([{ ...yes, ignoreCase: true }], {}, 'all', 'Yés')).toBe('false');
+    expect(branch([{ left: '{{input}}', op: 'regex', right: '^sí$', ignoreCase: true }], {}, 'all', 'SÍ')).toBe('true');
   });
 
   it('errors the session on an unusable pattern and on an unwired branch', () => {

@@ -47,11 +47,29 @@ describe('question', () => {
 
   it('validates numbers by value and stores them normalised', () => {
     expect(stored({ type: 'number' }, '1,5')).toBe('1.5');
-    expect(stored({ type: 'number' }, '-007')).toBe('-7');
+    expect(stored({ type: 'number' }, '-007')).toBe('-007');
     expect(stored({ type: 'number', min: 18, max: 99 }, '17')).toBeNull();
     expect(stored({ type: 'number', min: 18, max: 99 }, '42')).toBe('42');
     expect(stored({ type: 'number' }, 'forty')).toBeNull();
     expect(stored({ type: 'number' }, '1e3')).toBeNull();
+  });
+
+  it('keeps the digits of a number as typed (no rounding, no exponent), and conditions still compare it by value', () => {
+    expect(stored({ type: 'number' }, '007')).toBe('007');
+    expect(stored({ type: 'number' }, '12345678901234567')).toBe('12345678901234567');
+    expect(stored({ type: 'number' }, ' 1234567890123456789012 ')).toBe('1234567890123456789012');
+    const def = flow(
+      [
+        node('s', 'start'),
+        node('q', 'question', { text: 'How many?', variable: 'n', validation: { type: 'number' } }),
+        node('c', 'condition', { match: 'all', rules: [{ left: '{{n}}', op: 'gt', right: '1000000000000000000000' }, { left: '{{n}}', op: 'eq', right: '1234567890123456789012' }] }),
+        node('big', 'end', { text: 'big {{n}}' }),
+        node('small', 'end', { text: 'small' }),
+      ],
+      [['s', 'q'], ['q', 'c'], ['c', 'big', 'true'], ['c', 'small', 'false']],
+    );
+    expect(play(def, [[T0, start()], [T0 + SECOND, says('1234567890123456789012')]]).effects.at(-1)).toEqual(sendText('big 1234567890123456789012'));
+    expect(play(def, [[T0, start()], [T0 + SECOND, says('007')]]).effects.at(-1)).toEqual(sendText('small'));
   });
 
   it('refuses numbers a thousands separator makes ambiguous ("1,500": 1500 or 1.5?), so the user is asked again', () => {
@@ -59,7 +77,7 @@ describe('question', () => {
     expect(stored({ type: 'number' }, '1500')).toBe('1500');
     expect(stored({ type: 'number' }, '0,125')).toBe('0.125');
     expect(stored({ type: 'number' }, '1234,567')).toBe('1234.567');
-    expect(stored({ type: 'number' }, '1,50')).toBe('1.5');
+    expect(stored({ type: 'number' }, '1,50')).toBe('1.50');
   });
 
   it('validates emails', () => {

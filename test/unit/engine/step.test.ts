@@ -124,6 +124,25 @@ describe('broken graphs end the session with a reason, never throw', () => {
     expect(play(delayed, [[T0, says('hi')]], { from: state({ status: 'Active', currentNodeId: 'd', timerAt: T0 + 60 * SECOND }) }).state.status).toBe('Active');
   });
 
+  it('a session waiting with no timer at a node its flow turned into a delay or a request', () => {
+    // A question with no timeout (so no timer) was edited into a delay, or a request, under the session.
+    const waiting = state({ status: 'Paused', currentNodeId: 'q', timerAt: null });
+    const delayed = flow([node('s', 'start'), node('q', 'delay', { seconds: 60 }), node('m', 'end', { text: 'Hi' })], [['s', 'q'], ['q', 'm']]);
+    const requesting = flow(
+      [node('s', 'start'), node('q', 'httpRequest', { method: 'GET', url: 'https://api.example/x' }), node('m', 'end', { text: 'Hi' })],
+      [['s', 'q'], ['q', 'm', 'success']],
+    );
+    for (const [edited, type] of [[delayed, 'delay'], [requesting, 'httpRequest']] as const) {
+      const error = `the session waits at "q" (${type}) with no timer pending, so nothing would move it on: the flow was changed under it`;
+      expect(play(edited, [[T0, says('Bob')]], { from: waiting }).state).toEqual(state({ status: 'Errored', currentNodeId: 'q', error, lastInput: 'Bob' }));
+    }
+    const result = { kind: 'httpResult', nodeId: 'q', result: { ok: true, status: 200, body: {} }, waitUntil: null } as const;
+    expect(step(requesting, waiting, result, context).state.status).toBe('Errored');
+    // With its timer pending, a request still takes messages by waiting on for its result.
+    const pending = state({ status: 'Active', currentNodeId: 'q', timerAt: T0 + 70 * SECOND });
+    expect(play(requesting, [[T0, says('hi')]], { from: pending }).state).toEqual({ ...pending, lastInput: 'hi' });
+  });
+
   it('uses the first of several nodes with one id', () => {
     const def = flow([node('s', 'start'), node('m', 'message', { text: 'first' }), node('m', 'message', { text: 'second' })], [['s', 'm']]);
     expect(play(def, [[T0, start()]]).effects).toEqual([sendText('first')]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NODE_TYPES, WAIT_MAX_SECONDS, parseDefinition } from '../../../src/flows/definition.js';
+import { MAX_DEFINITION_DEPTH, NODE_TYPES, WAIT_MAX_SECONDS, parseDefinition } from '../../../src/flows/definition.js';
 import { checkDefinition } from '../../../src/flows/check.js';
 import { edgeHandle } from '../../../src/flows/graph.js';
 import { flowJsonSchema } from '../../../src/flows/json-schema.js';
@@ -89,6 +89,29 @@ describe('parseDefinition', () => {
         issues: [{ nodeId: 'r', path: 'nodes[0].data.emoji' }],
       });
     }
+  });
+
+  it('refuses a definition nested too deeply, naming where, instead of overflowing the stack', () => {
+    const nested = (depth: number) => {
+      let body: unknown = 'x';
+      for (let i = 0; i < depth; i += 1) body = [body];
+      return {
+        nodes: [{ id: 's', type: 'start', data: {} }, { id: 'h', type: 'httpRequest', data: { method: 'POST', url: 'https://a.example/x', body } }],
+        edges: [],
+      };
+    };
+    for (const depth of [5_000, 100_000]) {
+      const parsed = parseDefinition(nested(depth));
+      expect(parsed).toEqual({
+        ok: false,
+        issues: [{ nodeId: 'h', path: expect.stringMatching(/^nodes\[1\]\.data\.body(\[0\])+$/), message: `nested more than ${MAX_DEFINITION_DEPTH} levels deep` }],
+      });
+      expect(checkDefinition(nested(depth)).ok).toBe(false);
+    }
+    // the definition itself takes 4 levels (definition, nodes, node, data), the body the rest
+    expect(parseDefinition(nested(MAX_DEFINITION_DEPTH - 4)).ok).toBe(true);
+    expect(parseDefinition(nested(MAX_DEFINITION_DEPTH - 3)).ok).toBe(false);
+    expect(parseDefinition({ nodes: [], edges: [], viewport: nested(5_000) }).ok).toBe(false);
   });
 
   it('refuses what is not a definition at all', () => {

@@ -221,6 +221,24 @@ describe('lintDefinition: WhatsApp limits, each reported with the node id', () =
     expect(found(single(n('t', 'template', { name: long(LIMITS.templateName + 1), language: 'en' })).errors)).toEqual([['template-name-too-long', 't']]);
   });
 
+  it('measures interpolated texts without their placeholders: a warning that the sent text may be cut, an error only for the written text', () => {
+    // {{first_product_name}} is 22 characters as written; its value may be shorter, and a longer one is cut
+    const title = (text: string) => {
+      const report = wiredButtons([{ id: 'a', title: text }, { id: 'b', title: 'None' }]);
+      const ofTitle = (issues: LintReport['errors']) => issues.filter((issue) => issue.code === 'title-too-long');
+      return { errors: ofTitle(report.errors), warnings: ofTitle(report.warnings) };
+    };
+    expect(title('{{first_product_name}}').errors).toEqual([]);
+    expect(found(title('{{first_product_name}}').warnings)).toEqual([['title-too-long', 'b']]);
+    expect(title('{{first_product_name}}').warnings[0]?.message).toContain('may be cut to 20 characters');
+    expect(found(title(`${long(LIMITS.buttons.title + 1)} {{x}}`).errors)).toEqual([['title-too-long', 'b']]);
+    expect(title(`${long(LIMITS.buttons.title + 1)} {{x}}`).errors[0]?.message).toContain('has 22 characters');
+    expect(found(title(`{{x}}${long(LIMITS.buttons.title - 2)}`).warnings)).toEqual([['title-too-long', 'b']]);
+    expect(title('{{x}}').warnings).toEqual([]);
+    // a template name is not interpolated: braces in it count
+    expect(found(single(n('t', 'template', { name: `{{${long(LIMITS.templateName)}}}`, language: 'en' })).errors)).toEqual([['template-name-too-long', 't']]);
+  });
+
   it('reactions: one emoji, up to 16 UTF-16 units (the longest sequences), no spaces', () => {
     for (const emoji of ['👍', '❤️', '👍🏽', '👨‍👩‍👧‍👦', '🧑🏻‍❤️‍💋‍🧑🏼']) expect(single(n('r', 'reaction', { emoji })).errors, emoji).toEqual([]);
     for (const emoji of ['👍👍', 'ok', ' ', '👍 ', '\u00a0👍', '👍'.repeat(LIMITS.reactionEmoji)]) {
@@ -311,12 +329,57 @@ describe('lintDefinition: time', () => {
       [n('s', 'start'), n('d', 'delay', { seconds: 60 }), n('m', 'message', { text: 'ping' })],
       [['s', 'd'], ['d', 'm'], ['m', 'd']],
     );
-    expect(found(report.errors)).toEqual([['outside-service-window', 'm']]);
+    expect(found(report.errors)).toEqual([['unattended-loop', 'd'], ['outside-service-window', 'm']]);
   });
 
-  it('warns about a delay longer than the session timeout', () => {
+  it('reports loops that timers drive with no reply: an error when every round sends, else a warning', () => {
+    const template = n('t', 'template', { name: 'reminder', language: 'en_US' });
+    // start → template → delay 1 s → template: 1,000 timer firings sent 1,001 billed templates
+    const reminders = lint([n('s', 'start'), template, n('d', 'delay', { seconds: 1 })], [['s', 't'], ['t', 'd'], ['d', 't']]);
+    expect(found(reminders.errors)).toEqual([['unattended-loop', 't']]);
+    expect(reminders.errors[0]?.message).toContain('"t", "d"');
+    // a reply's timeout drives a loop as well as a delay does
+    const nagging = lint([n('s', 'start'), n('q', 'question', { text: 'There?', variable: 'x', timeoutSeconds: 60 }), n('e', 'end')], [['s', 'q'], ['q', 'q', 'timeout'], ['q', 'e']]);
+    expect(found(nagging.errors)).toContainEqual(['unattended-loop', 'q']);
+    // a poll sends nothing: it may be meant to end, so a warning
+    const polling = lint(
+      [n('s', 'start'), n('h', 'httpRequest', { method: 'GET', url: 'https://x.example' }), n('d', 'delay', { seconds: 60 }), n('e', 'end')],
+      [['s', 'h'], ['h', 'd', 'success'], ['h', 'e', 'error'], ['d', 'h']],
+    );
+    expect(polling.errors).toEqual([]);
+    expect(found(polling.warnings)).toEqual([['unattended-loop', 'h']]);
+    // a round that can go without sending: a warning too
+    const sometimes = lint(
+      [n('s', 'start'), n('d', 'delay', { seconds: 60 }), n('c', 'condition', { match: 'all', rules: [{ left: '{{contact.name}}', op: 'isSet' }] }), template],
+      [['s', 'd'], ['d', 'c'], ['c', 't', 'true'], ['c', 'd', 'false'], ['t', 'd']],
+    );
+    expect(sometimes.errors).toEqual([]);
+    expect(found(sometimes.warnings)).toEqual([['unattended-loop', 'd']]);
+    // sending on every round, but a condition can leave it (a bounded series of reminders): a warning
+    const bounded = lint(
+      [n('s', 'start'), template, n('d', 'delay', { seconds: 60 }), n('c', 'condition', { match: 'all', rules: [{ left: '{{contact.name}}', op: 'isSet' }] }), n('e', 'end')],
+      [['s', 't'], ['t', 'd'], ['d', 'c'], ['c', 't', 'false'], ['c', 'e', 'true']],
+    );
+    expect(bounded.errors).toEqual([]);
+    expect(found(bounded.warnings)).toEqual([['unattended-loop', 't']]);
+    // a reply in the loop ends it when none comes; a busy loop is reported once, as such
+    const asking = lint(
+      [n('s', 'start'), template, n('d', 'delay', { seconds: 60 }), n('q', 'question', { text: 'More?', variable: 'x' })],
+      [['s', 't'], ['t', 'd'], ['d', 'q'], ['q', 't']],
+    );
+    expect(asking).toEqual({ errors: [], warnings: [] });
+    const busy = lint([n('s', 'start'), n('a', 'message', { text: 'a' }), n('b', 'setVariable', { variable: 'x', value: '1' })], [['s', 'a'], ['a', 'b'], ['b', 'a']]);
+    expect(found(busy.errors)).toEqual([['loop-without-wait', 'a']]);
+  });
+
+  it('warns about a delay or a reply timeout longer than the session timeout', () => {
     const report = lint([n('s', 'start'), n('d', 'delay', { seconds: 7200 }), n('t', 'template', { name: 't', language: 'en' })], [['s', 'd'], ['d', 't']], { sessionTimeoutMinutes: 60 });
     expect(found(report.warnings)).toContainEqual(['delay-exceeds-session-timeout', 'd']);
+    // a 48 h wait for a reply with the default 24 h session: a reply at hour 30 finds it expired
+    const waits = (timeoutSeconds: number) =>
+      lint([n('s', 'start'), n('q', 'question', { text: 'Q', variable: 'x', timeoutSeconds }), n('e', 'end')], [['s', 'q'], ['q', 'e'], ['q', 'e', 'timeout']]);
+    expect(found(waits(hours(48)).warnings)).toEqual([['timeout-exceeds-session-timeout', 'q']]);
+    expect(waits(hours(24)).warnings).toEqual([]);
   });
 });
 
@@ -337,9 +400,24 @@ describe('lintDefinition: node rules', () => {
   it('rejects min above max, zero weights; warns about empty conditions, capped timeouts and GET bodies', () => {
     expect(found(single(n('q', 'question', { text: 'Q', variable: 'v', validation: { type: 'number', min: 5, max: 1 } })).errors)).toEqual([['invalid-bounds', 'q']]);
     expect(found(single(n('r', 'randomSplit', { branches: [{ id: 'a', weight: 0 }] }), [['end', 'a']]).errors)).toEqual([['zero-weights', 'r']]);
+    expect(found(single(n('r', 'randomSplit', { branches: [] }), []).errors)).toEqual([['no-branches', 'r']]);
     expect(found(single(n('c', 'condition', { match: 'any', rules: [] }), [['end', 'true'], ['end', 'false']]).warnings)).toEqual([['no-rules', 'c']]);
     const http = single(n('h', 'httpRequest', { method: 'GET', url: 'https://x', body: 'b', timeoutMs: 60_000 }), [['end', 'success']]);
     expect(found(http.warnings)).toEqual([['http-timeout-capped', 'h'], ['http-body-ignored', 'h']]);
+  });
+
+  it('rejects links that are not http(s) URLs with a host, reading placeholders as any value', () => {
+    const cta = (url: string) => single(n('c', 'ctaUrl', { text: 'Our sale', buttonText: 'Open', url }));
+    const image = (url: string) => single(n('m', 'media', { mediaType: 'image', url }));
+    const request = (url: string) => single(n('h', 'httpRequest', { method: 'GET', url }), [['end', 'success']]);
+    expect(found(cta('www.shop.example/sale').errors)).toEqual([['invalid-url', 'c']]);
+    expect(found(image('images/cat.png').errors)).toEqual([['invalid-url', 'm']]);
+    expect(found(request('ftp://files.example/x').errors)).toEqual([['invalid-url', 'h']]);
+    for (const url of ['mailto:{{email}}', 'https://', 'http:{{host}}/x', '{{']) expect(found(cta(url).errors), url).toEqual([['invalid-url', 'c']]);
+    for (const url of ['https://shop.example/sale', ' HTTP://shop.example ', 'https://{{host}}/x', 'https://shop.example/{{path}}?q={{q}}', 'https://{{sub}}.shop.example:{{port}}', '{{link}}', '{{base}}/sale']) {
+      expect(cta(url).errors, url).toEqual([]);
+    }
+    expect(request('https://{{secrets.HOST}}/v1').errors).toEqual([]);
   });
 
   it('rejects a template button component without sub_type or index, which Meta refuses', () => {

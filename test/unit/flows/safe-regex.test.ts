@@ -14,6 +14,13 @@ describe('compileSafeRegex', () => {
     expect(compiled('(?i)^hola$').test('HOLA')).toBe(true);
   });
 
+  it('compiles case-insensitively on request, caching each flag apart', () => {
+    const folded = compileSafeRegex('^yes$', { ignoreCase: true });
+    expect(folded.ok && folded.regex.test('YES')).toBe(true);
+    expect(compiled('^yes$').test('YES')).toBe(false);
+    expect(folded.ok && folded.regex.test('YES')).toBe(true);
+  });
+
   it('runs catastrophic patterns in linear time', () => {
     for (const pattern of ['^(a+)+$', '(a|aa)+$', '(\\w+\\s?)*$', '^(a|a?)+$']) {
       const regex = compiled(pattern);
