@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { listUsers } from '../db/repositories/users.js';
+import { listUsers, takenUserField } from '../db/repositories/users.js';
 import { accountView, createAccount } from '../tenants/accounts.js';
 import { accessTokenSchema } from '../whatsapp/access-token.js';
 import { UsageError, required, withDatabase, withSecretBox } from './context.js';
@@ -27,7 +27,11 @@ export async function usersCommand(args: string[]): Promise<number> {
       appSecret: values['app-secret'] ?? null,
       email: values.email ?? null,
     };
-    const { user, apiKey } = await withSecretBox((database, box) => createAccount(database.db, box, input));
+    const { user, apiKey } = await withSecretBox((database, box) => createAccount(database.db, box, input)).catch((error: unknown) => {
+      // Said plainly: the driver's message would quote the whole statement, sealed token included.
+      const field = takenUserField(error);
+      throw field ? new UsageError(`another user already has this ${field === 'email' ? 'email' : 'phone number id'}`) : error;
+    });
     process.stdout.write(`${JSON.stringify({ ...accountView(user), apiKey }, null, 2)}\n`);
     return 0;
   }

@@ -21,6 +21,10 @@ it('creates a user with the first key, refuses another key, and lists with any',
   expect(first.code, first.stderr).toBe(0);
   expect(JSON.parse(first.stdout)).toMatchObject({ metaPhoneNumberId: '5551001', apiKey: expect.stringMatching(/^wfk_/) });
 
+  const taken = await create('a'.repeat(64), '5551001');
+  expect(taken.code).toBe(1);
+  expect(taken.stderr.trim()).toBe('another user already has this phone number id');
+
   const refused = await create('b'.repeat(64), '5551002');
   expect(refused.code).toBe(1);
   expect(refused.stderr).toMatch(/ENCRYPTION_KEY is not the key this database was first used with/);
