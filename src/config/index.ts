@@ -81,6 +81,7 @@ const envSchema = z.object({
   FLOW_HTTP_ALLOW_PRIVATE: booleanFlag.default(false),
   FLOW_HTTP_ALLOWED_NETWORKS: commaList.default([]),
   FLOW_HTTP_MAX_RESPONSE_BYTES: positiveInt.default(1024 * 1024),
+  FLOW_HTTP_CONCURRENCY: positiveInt.default(32),
 });
 
 export type DatabaseTarget =
@@ -123,8 +124,11 @@ export interface Config {
   /** Contacts being sent to at once per process (Graph API round trips overlap). */
   sendConcurrency: number;
   shutdownTimeoutMs: number;
-  /** Outbound HTTP of flows' httpRequest nodes. */
-  flowHttp: { allowPrivateNetworks: boolean; allowedNetworks: string[]; maxResponseBytes: number };
+  /**
+   * Outbound HTTP of flows' httpRequest nodes. `concurrency`: requests in flight per process (a
+   * tenant holds at most half of them); the others wait their turn within their timeout.
+   */
+  flowHttp: { allowPrivateNetworks: boolean; allowedNetworks: string[]; maxResponseBytes: number; concurrency: number };
 }
 
 /** A number of hops, or the proxies' addresses and ranges, as fastify's `trustProxy` takes them. */
@@ -180,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       allowPrivateNetworks: e.FLOW_HTTP_ALLOW_PRIVATE,
       allowedNetworks: e.FLOW_HTTP_ALLOWED_NETWORKS,
       maxResponseBytes: e.FLOW_HTTP_MAX_RESPONSE_BYTES,
+      concurrency: e.FLOW_HTTP_CONCURRENCY,
     },
   };
 }

@@ -3,22 +3,27 @@
  * each result as an `http` event in the inbox of the contact's own conversation (`Contact.phone`,
  * where its timers go, under the lock its operators take). If the process dies before the
  * result is stored, the session's wait timer leaves the node by `error`: nothing wedges.
+ *
+ * Every request is handed over at once, named by its tenant: `perform` (safe-http) limits how
+ * many are in flight, overall and per tenant; the others wait their turn within their timeout.
  */
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
 import { MAX_JSON_DEPTH, nestedTooDeep, withStorableText } from '../db/storable.js';
 import { insertInboundEvents } from '../db/repositories/inbox.js';
+import { usesSecrets } from '../engine/nodes/http-request.js';
 import type { HttpRequestSpec, HttpResult } from '../engine/types.js';
+import type { SafeHttpRequest } from '../safe-http/index.js';
 import type { PendingHttp } from './advance.js';
 import { conversationKey, type ConversationRef } from './keys.js';
-import { fillSecrets, redactSecrets, usesSecrets } from './request-secrets.js';
+import { fillSecrets, redactSecrets } from './request-secrets.js';
 import { httpResultEvent } from './session-events.js';
 
 export interface HttpRunnerDeps {
   db: Db;
   log: Logger;
   now(): number;
-  perform(request: HttpRequestSpec): Promise<HttpResult>;
+  perform(request: SafeHttpRequest): Promise<HttpResult>;
   /** The tenant's secrets, decrypted, for the flow author's `{{secrets.NAME}}` placeholders. */
   secretsFor(userId: string): Promise<ReadonlyMap<string, string>>;
   notify(keys: Iterable<string>): Promise<void>;
@@ -34,11 +39,11 @@ export function createHttpRunner(deps: HttpRunnerDeps): HttpRunner {
   const inFlight = new Set<Promise<void>>();
 
   const send = async (userId: string, request: HttpRequestSpec): Promise<HttpResult> => {
-    if (!usesSecrets(request)) return deps.perform(request);
+    if (!usesSecrets(request)) return deps.perform({ ...request, caller: userId });
     const filled = fillSecrets(request, await deps.secretsFor(userId));
     if (!filled.ok) return { ok: false, status: null, error: filled.error };
     // The one place a failure's text leaves with the secrets it may quote taken out.
-    return redactSecrets(await deps.perform(filled.request), filled.secrets);
+    return redactSecrets(await deps.perform({ ...filled.request, caller: userId }), filled.secrets);
   };
 
   const runOne = async (conversation: ConversationRef, userId: string, pending: PendingHttp) => {

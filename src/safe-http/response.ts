@@ -2,18 +2,22 @@
 import { STATUS_CODES } from 'node:http';
 import type { HttpResult } from '../engine/types.js';
 import type { OpenResponse } from './exchange.js';
-import { clip } from './failure.js';
+import { type Redact, quote } from './failure.js';
 
-/** How much of an error response is read, to quote in the error. */
+/**
+ * How much of an error response is read, to quote in the error. The quote (200 characters, at
+ * most 800 bytes) stays far from the end of what was read, where a secret may be cut off.
+ */
 const ERROR_BODY_BYTES = 4096;
 const ERROR_SNIPPET_CHARS = 200;
 
-export async function readResult(response: OpenResponse, maxResponseBytes: number): Promise<HttpResult> {
+export async function readResult(response: OpenResponse, maxResponseBytes: number, redact: Redact): Promise<HttpResult> {
   const { status, headers } = response;
   const contentType = headers['content-type'] ?? '';
   if (status < 200 || status >= 300) {
     const { bytes } = await response.readBody(ERROR_BODY_BYTES);
-    const snippet = clip(decode(bytes, contentType).replace(/\s+/g, ' ').trim(), ERROR_SNIPPET_CHARS);
+    // Whitespace is folded after the cut: before, the quote could reach the end of what was read.
+    const snippet = quote(decode(bytes, contentType).trimStart(), redact, ERROR_SNIPPET_CHARS).replace(/\s+/g, ' ').trim();
     const reason = response.statusText || STATUS_CODES[status] || 'error response';
     return { ok: false, status, error: snippet === '' ? reason : `${reason}: ${snippet}` };
   }

@@ -1,6 +1,6 @@
 import { HTTP_RESULT_GRACE_MS } from '../../flows/constants.js';
 import type { NodeOfType } from '../../flows/definition.js';
-import { showSecretMarkers } from '../../flows/interpolate.js';
+import { hasSecretMarkers, showSecretMarkers } from '../../flows/interpolate.js';
 import { mapJsonStrings } from '../../flows/json.js';
 import { httpTimeoutMs } from '../../flows/settings.js';
 import { readPath, stringifyValue } from '../json-path.js';
@@ -62,11 +62,31 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
  */
 const markSecrets = { markSecrets: true } as const;
 
+/** Whether the request carries any of the author's secrets (markers for the worker to fill). */
+export function usesSecrets(request: HttpRequestSpec): boolean {
+  return [request.url, request.body ?? '', ...Object.values(request.headers)].some(hasSecretMarkers);
+}
+
+/** Whether a body with these headers is sent as JSON; the worker escapes secrets in it the same way. */
+export function sendsJson(headers: Readonly<Record<string, string>>): boolean {
+  return /json/i.test(headers['content-type'] ?? '');
+}
+
+/** A value as the content of a JSON string: a quote in it cannot end the string. */
+export function jsonStringContent(value: string): string {
+  return JSON.stringify(value).slice(1, -1);
+}
+
+/** A string body that starts as JSON does (`{{…}}` is a placeholder, not an object). */
+const JSON_SHAPED = /^\s*(?:\[|\{(?!\{))/;
+
 /**
  * The request spec, or why there is none. Values interpolated into the URL are percent-encoded
  * (user text cannot add path segments or query parameters); header values lose line breaks
- * (no header injection); a JSON body has its strings interpolated and is then serialised, so
- * values are escaped. GET sends no body.
+ * (no header injection); values in a JSON body are JSON-escaped (a JSON value has its strings
+ * interpolated and is then serialised; a string body is sent as JSON when its content type says so
+ * or, with none, when it looks like JSON), so an answer cannot add keys. GET sends no body.
+ * Secrets go only where the author chose: a request whose origin a value chooses fails if it uses any.
  */
 function buildRequest(node: HttpNode, run: NodeRun): HttpRequestSpec | string {
   const { method, headers = {}, body } = node.data;
@@ -81,11 +101,37 @@ function buildRequest(node: HttpNode, run: NodeRun): HttpRequestSpec | string {
   }
   let payload: string | null = null;
   if (method !== 'GET' && body !== undefined) {
-    if (typeof body === 'string') payload = run.interpolate(body, markSecrets);
-    else {
+    if (typeof body !== 'string') {
       payload = JSON.stringify(mapJsonStrings(body, (text) => run.interpolate(text, markSecrets)));
       rendered['content-type'] ??= 'application/json';
+    } else {
+      if (JSON_SHAPED.test(body)) rendered['content-type'] ??= 'application/json';
+      // Escaped as the worker escapes secrets there: a quote in an answer cannot end its string.
+      payload = run.interpolate(body, sendsJson(rendered) ? { encode: jsonStringContent, ...markSecrets } : markSecrets);
     }
   }
-  return { method, url, headers: rendered, body: payload, timeoutMs: httpTimeoutMs(node.data) };
+  const request: HttpRequestSpec = { method, url, headers: rendered, body: payload, timeoutMs: httpTimeoutMs(node.data) };
+  if (usesSecrets(request) && originFromValues(node.data.url, run)) {
+    return `secrets are not sent to a host a value chooses: a placeholder stands in the scheme, user info, host or port of "${node.data.url.slice(0, 100)}"`;
+  }
+  return request;
+}
+
+/** Two values no URL origin would treat alike. Letters: valid wherever a value may stand, a port aside. */
+const PROBES = ['a', 'b'] as const;
+
+/**
+ * Whether a value (anything but a secret) stands in the URL's scheme, user info, host or port, so
+ * that a contact's text could choose where the request goes. Read from the author's template, with
+ * each value replaced by a probe: the origin changes with the probe, or does not parse with one.
+ */
+function originFromValues(template: string, run: NodeRun): boolean {
+  const [first, second] = PROBES.map((probe) => originOf(showSecretMarkers(run.interpolate(template, { encode: () => probe, ...markSecrets }).trim())));
+  return first === null || first !== second;
+}
+
+function originOf(url: string): string | null {
+  if (!URL.canParse(url)) return null;
+  const { protocol, username, password, host } = new URL(url);
+  return `${protocol}//${username}:${password}@${host}`;
 }

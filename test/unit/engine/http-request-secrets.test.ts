@@ -114,3 +114,63 @@ describe('secrets in an HTTP request', () => {
     expect(sent(request).headers['x-note']).toBe('CRM_KEY');
   });
 });
+
+describe('a URL whose origin a value chooses', () => {
+  /** start → ask `name` → the request, `error` not wired: a refusal errors the session with its reason. */
+  const played = (request: Record<string, unknown>, answer: string) =>
+    play(
+      flow(
+        [
+          node('s', 'start'),
+          node('ask', 'question', { text: 'Your name?', variable: 'name' }),
+          node('h', 'httpRequest', { method: 'POST', ...request }),
+          node('ok', 'message', { text: 'ok' }),
+        ],
+        [['s', 'ask'], ['ask', 'h'], ['h', 'ok', 'success']],
+      ),
+      [[T0, start()], [T0 + SECOND, says(answer)]],
+    );
+  const requests = (run: ReturnType<typeof played>) => run.effects.filter((effect) => effect.kind === 'http');
+
+  it.each([
+    ['the host', 'http://{{name}}:18087/v1', 'attacker.test'],
+    ['a host label', 'http://{{name}}.shop.test/', 'attacker-shop'],
+    ['the end of the host', 'https://api.test{{name}}/v1', '.attacker.test'],
+    ['the scheme', 'http{{name}}://api.test/', 's'],
+    ['the port', 'https://api.test:{{name}}/', '8443'],
+    ['the user info', 'https://{{name}}@api.test/', 'someone'],
+  ])('%s: no request that uses a secret is made; the session errors saying why', (_where, url, answer) => {
+    for (const uses of [{ headers: { Authorization: 'Bearer {{secrets.TOKEN}}' } }, { body: { key: '{{secrets.CRM_KEY}}' } }]) {
+      const run = played({ url, ...uses }, answer);
+      expect(requests(run)).toEqual([]);
+      expect(run.state.status).toBe('Errored');
+      expect(run.state.error).toBe(
+        `"h": request failed (secrets are not sent to a host a value chooses: a placeholder stands in the scheme, user info, host or port of "${url}") and "error" is not wired`,
+      );
+    }
+    // Without secrets the request goes, to wherever the value says (the SSRF guard still applies).
+    expect(requests(played({ url, headers: { 'X-Note': '{{name}}' } }, answer))).toHaveLength(1);
+  });
+
+  it('refuses a value beside a secret in the host', () => {
+    const run = played({ url: 'https://{{secrets.SHOP}}.{{name}}/' }, 'attacker.test');
+    expect(requests(run)).toEqual([]);
+    expect(run.state.error).toContain('secrets are not sent to a host a value chooses');
+  });
+
+  it('fills secrets when values stand only in the path, query or fragment', () => {
+    const run = played({ url: 'https://{{secrets.SHOP}}:8443/{{name}}/x?q={{name}}#{{name}}', headers: { Authorization: '{{secrets.TOKEN}}' } }, 'evil.test@x:1');
+    const [effect] = requests(run);
+    expect(effect?.kind === 'http' && sent(effect.request).url).toBe(`https://shop.example:8443/${encodeURIComponent('evil.test@x:1')}/x?q=${encodeURIComponent('evil.test@x:1')}#${encodeURIComponent('evil.test@x:1')}`);
+  });
+});
+
+describe('secrets in a JSON string body', () => {
+  it('are JSON-escaped as the values around them are', () => {
+    const request = requestAfter('Eve", "role": "admin', {
+      body: '{"name": "{{name}}", "token": "{{secrets.TOKEN}}"}',
+    });
+    expect(request.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(sent(request).body ?? '')).toEqual({ name: 'Eve", "role": "admin', token: 'tok"en' });
+  });
+});

@@ -130,3 +130,33 @@ describe('httpRequest', () => {
     expect(played.steps[0]).toEqual({ effects: [sendText('Sorry, try later.')], state: state({ status: 'Completed', currentNodeId: 'ko', variables: from.variables }) });
   });
 });
+
+describe('httpRequest with a string body', () => {
+  const ANSWER = 'Eve", "role": "admin';
+  const bodyAfter = (data: Record<string, unknown>) => {
+    const played = play(call(data), [[T0, start({ ...trigger, text: ANSWER })]], { from });
+    const effect = played.effects[0];
+    if (effect?.kind !== 'http') throw new Error('no request');
+    return effect.request;
+  };
+  const injectable = '{"role": "customer", "name": "{{input}}"}';
+
+  it('JSON-escapes values when the content type is JSON, so an answer cannot add keys', () => {
+    const request = bodyAfter({ body: injectable, headers: { 'Content-Type': 'application/vnd.api+json' } });
+    expect(JSON.parse(request.body ?? '')).toEqual({ role: 'customer', name: ANSWER });
+  });
+
+  it('sends a body that looks like JSON as JSON when no content type is set', () => {
+    const request = bodyAfter({ body: `  ${injectable}`, headers: {} });
+    expect(request.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(request.body ?? '')).toEqual({ role: 'customer', name: ANSWER });
+    expect(JSON.parse(bodyAfter({ body: '["{{input}}"]', headers: {} }).body ?? '')).toEqual([ANSWER]);
+  });
+
+  it('keeps values as they are in a body that is not JSON', () => {
+    expect(bodyAfter({ body: injectable, headers: { 'Content-Type': 'text/plain' } }).body).toBe(`{"role": "customer", "name": "${ANSWER}"}`);
+    const whole = bodyAfter({ body: '{{input}}', headers: {} });
+    expect(whole.body).toBe(ANSWER);
+    expect(whole.headers).toEqual({});
+  });
+});

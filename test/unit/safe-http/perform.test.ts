@@ -386,3 +386,31 @@ describe('never rejects', () => {
     });
   });
 });
+
+describe('quotes in failures', () => {
+  afterEach(() => server.setHandler((_request, response) => response.end('ok')));
+
+  const SECRET = 'SECRET-VALUE';
+  /** Stands for the secrets' redaction the worker hands over with a request. */
+  const redact = (text: string) => text.replaceAll(SECRET, '[hidden]');
+  /** Padding that puts the secret across a quote's cut at `limit` characters, after `before`. */
+  const across = (before: string, limit: number) => 'p'.repeat(limit - 5 - before.length);
+
+  it('redacts a quote before cutting it, so no start of a secret is left at the cut', async () => {
+    const elsewhere = `http://localhost:${server.port}/`;
+    const path = `${across(elsewhere, 100)}${SECRET}/rest`;
+    server.setHandler((request, response) => {
+      if (request.path === '/away') response.writeHead(302, { location: `${elsewhere}${path}` }).end();
+      else response.writeHead(500).end(`${across('', 200)}${SECRET} and more`);
+    });
+    const quoted = async (request: HttpRequestSpec) => {
+      const result = await client().perform({ ...request, redact });
+      return result.ok ? '' : result.error;
+    };
+
+    expect(await quoted(spec('/away'))).toBe(`redirect to another origin refused: ${elsewhere}${across(elsewhere, 100)}[hidd… (only redirects within ${server.origin} are followed)`);
+    expect(await quoted(spec('/error'))).toBe(`Internal Server Error: ${across('', 200)}[hidd…`);
+    const invalid = `http://[${across('http://[', 100)}${SECRET}`;
+    expect(await quoted(spec('/', { url: invalid }))).toBe(`invalid URL: ${invalid.slice(0, 95)}[hidd…`);
+  });
+});
