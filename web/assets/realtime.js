@@ -11,14 +11,27 @@ const STORED_EVENTS = ['message:new', 'message:status', 'session:updated', 'conv
 const TYPING_EVENTS = ['typing:start', 'typing:stop'];
 const SEEN_LIMIT = 5000;
 const ACK_TIMEOUT_MS = 10_000;
+const RETRY_BASE_MS = 1_000;
+const RETRY_CAP_MS = 30_000;
+
+/** Doubling up to a cap, half of it random: consoles dropped by one restart do not all return at once. */
+const retryDelay = (attempt) => {
+  const ceiling = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** attempt);
+  return ceiling / 2 + Math.random() * (ceiling / 2);
+};
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * handlers: event(type, payload), typing(contactId, active), connection(state, detail),
- * resync() when more was missed than a replay holds.
+ * hasLoaded() whether there is data a connection must catch up on, resync() when more was missed
+ * than a replay holds.
  */
 export function connectRealtime(handlers) {
   let lastSeq = 0;
   let openContactId = null;
+  let closed = false;
+  let reconnectTimer;
+  let reconnectAttempt = 0;
   const seen = new Set();
 
   const accept = (type, payload) => {
@@ -31,41 +44,67 @@ export function connectRealtime(handlers) {
     handlers.event(type, payload);
   };
 
+  /** A token for the handshake. An empty one would be refused and, refused, never retried. */
+  async function mintToken() {
+    for (let attempt = 0; !closed; attempt += 1) {
+      try {
+        return (await api('POST', '/socket-tokens')).token;
+      } catch (failure) {
+        handlers.connection('offline', failure.message);
+      }
+      await sleep(retryDelay(attempt));
+    }
+    return null;
+  }
+
   const socket = io({
     auth: (send) => {
-      api('POST', '/socket-tokens').then(
-        ({ token }) => send({ token }),
-        () => send({ token: '' }),
-      );
+      void mintToken().then((token) => token && send({ token }));
     },
   });
   const request = (name, argument) => socket.timeout(ACK_TIMEOUT_MS).emitWithAck(name, argument);
 
+  /** socket.io retries a dropped transport by itself, but not a server's disconnect nor a refused handshake. */
+  function reconnectLater() {
+    clearTimeout(reconnectTimer);
+    reconnectTimer = setTimeout(() => socket.connect(), retryDelay(reconnectAttempt));
+    reconnectAttempt += 1;
+  }
+
+  /** What changed while there was no connection: replayed from the last event seen, else reloaded. */
+  async function catchUp() {
+    if (lastSeq === 0) return handlers.resync();
+    const replay = await request('events:replay', { afterSeq: lastSeq });
+    if (!replay.ok) throw new Error(replay.error.message);
+    for (const event of replay.events) accept(event.type, event.payload);
+    if (!replay.complete) handlers.resync();
+  }
+
   let firstConnect;
-  let reconnecting = false;
   const connected = new Promise((resolve) => (firstConnect = resolve));
 
   socket.on('connect', async () => {
+    // Asked before `connected` resolves: data loaded without a connection (the first one was
+    // slow) may have missed changes too.
+    const hadData = handlers.hasLoaded();
+    reconnectAttempt = 0;
     firstConnect();
     handlers.connection('live');
     try {
       if (openContactId) await request('join:conversation', openContactId);
-      if (!reconnecting) {
-        reconnecting = true;
-        return;
-      }
-      // No event seen before the drop: there is no sequence number to replay from.
-      if (lastSeq === 0) return handlers.resync();
-      const replay = await request('events:replay', { afterSeq: lastSeq });
-      if (!replay.ok) throw new Error(replay.error.message);
-      for (const event of replay.events) accept(event.type, event.payload);
-      if (!replay.complete) handlers.resync();
+      if (hadData) await catchUp();
     } catch {
       handlers.resync();
     }
   });
-  socket.on('disconnect', () => handlers.connection('offline'));
-  socket.on('connect_error', (error) => handlers.connection('offline', error.message));
+  socket.on('disconnect', (reason) => {
+    handlers.connection('offline');
+    if (reason === 'io server disconnect') reconnectLater();
+  });
+  socket.on('connect_error', (error) => {
+    handlers.connection('offline', error.message);
+    if (!socket.active) reconnectLater();
+  });
   const typing = (type, { contactId }) => handlers.typing(contactId, type === 'typing:start');
   socket.on('inbox:event', ({ type, payload }) => (TYPING_EVENTS.includes(type) ? typing(type, payload) : accept(type, payload)));
   for (const type of STORED_EVENTS) socket.on(type, (payload) => accept(type, payload));
@@ -89,6 +128,8 @@ export function connectRealtime(handlers) {
       }
     },
     close() {
+      closed = true;
+      clearTimeout(reconnectTimer);
       socket.disconnect();
     },
   };

@@ -16,6 +16,8 @@ export function createFlowsPage({ root }) {
 
   let flows = [];
   let editing = null;
+  /** Whether the editor holds edits not saved yet (set by each editor shown). */
+  let hasUnsavedEdits = () => false;
 
   async function load() {
     ({ flows } = await api('GET', '/flows'));
@@ -62,21 +64,33 @@ export function createFlowsPage({ root }) {
     );
   }
 
+  // An editor with unsaved edits is never replaced unasked: the list's alert tells what happened.
   async function setStatus(flow, next) {
     status.textContent = '';
     try {
       const saved = await api('PATCH', `/flows/${encodeURIComponent(flow.id)}`, { status: next });
       await load();
-      if (editing === flow.id) showEditor(saved);
+      if (editing === flow.id && !hasUnsavedEdits()) showEditor(saved);
     } catch (failure) {
       status.textContent = `${flow.name}: ${failure.message}`;
-      showEditor(await api('GET', `/flows/${encodeURIComponent(flow.id)}`), failure);
+      await showRefusal(flow, failure);
     }
   }
 
+  /** The flow whose change was refused, with the reasons by node; without it if it cannot be read. */
+  async function showRefusal(flow, failure) {
+    const current = await api('GET', `/flows/${encodeURIComponent(flow.id)}`).catch(() => null);
+    if (current && !hasUnsavedEdits()) showEditor(current, failure);
+  }
+
   async function edit(flowId) {
+    if (hasUnsavedEdits() && !confirm('Discard the edits not saved yet?')) return;
     editing = flowId;
-    showEditor(flowId ? await api('GET', `/flows/${encodeURIComponent(flowId)}`) : null);
+    try {
+      showEditor(flowId ? await api('GET', `/flows/${encodeURIComponent(flowId)}`) : null);
+    } catch (failure) {
+      status.textContent = failure.message;
+    }
   }
 
   function showEditor(flow, failure) {
@@ -87,6 +101,7 @@ export function createFlowsPage({ root }) {
     definition.value = JSON.stringify(flow?.definition ?? EMPTY_DEFINITION, null, 2);
     const file = h('input', { id: 'flow-file', type: 'file', accept: 'application/json,.json' });
     const results = h('div', { class: 'lint-results', 'aria-live': 'polite' });
+    const submit = h('button', { type: 'submit', class: 'primary' }, flow ? 'Save' : 'Create draft');
     const form = h(
       'form',
       { onsubmit: (event) => save(event) },
@@ -100,9 +115,12 @@ export function createFlowsPage({ root }) {
       file,
       h('label', { for: 'flow-definition' }, 'Definition (JSON)'),
       definition,
-      h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, flow ? 'Save' : 'Create draft')),
+      h('div', { class: 'actions' }, submit),
       results,
     );
+    const values = () => JSON.stringify([name.value, trigger.value, definition.value]);
+    const shownValues = values();
+    hasUnsavedEdits = () => values() !== shownValues;
     file.addEventListener('change', async () => {
       const chosen = file.files?.[0];
       if (!chosen) return;
@@ -121,12 +139,16 @@ export function createFlowsPage({ root }) {
       const parsed = parseJson(definition.value);
       if (!parsed.ok) return showResults(results, { message: `The definition is not JSON: ${parsed.error}` });
       const body = { name: name.value.trim(), trigger: trigger.value.trim(), definition: parsed.value };
+      // A second click while the first is on its way would create a second draft.
+      submit.disabled = true;
       try {
         const saved = flow ? await api('PUT', `/flows/${encodeURIComponent(flow.id)}`, body) : await api('POST', '/flows', { ...body, status: 'Draft' });
         await load();
         showEditor(saved);
       } catch (failure) {
         showResults(results, failure);
+      } finally {
+        submit.disabled = false;
       }
     }
 

@@ -1,7 +1,8 @@
 /**
  * The inbox: the conversations list and the open conversation, kept up to date by the realtime
  * events. Every event is applied idempotently (messages by id, statuses forward only), so one
- * that arrives twice — live and in a replay — changes nothing the second time.
+ * that arrives twice — live, in a replay, or again onto a snapshot that already held it —
+ * changes nothing the second time.
  */
 import { api } from '../api.js';
 import { h } from '../dom.js';
@@ -19,7 +20,11 @@ const CONNECT_WAIT_MS = 3_000;
 export function createInbox({ root, onConnection }) {
   const conversations = new Map();
   const typing = new Map();
+  /** The events received while each snapshot of rows loads: applied to it again, as it may predate them. */
+  const arrivals = new Set();
   let openId = null;
+  let loaded = false;
+  let windowTimer;
 
   const listSection = h('section', { class: 'conversation-list', 'aria-labelledby': 'conversations-title' });
   const threadSection = h('section', { class: 'thread', 'aria-label': 'Conversation' });
@@ -36,41 +41,76 @@ export function createInbox({ root, onConnection }) {
   const thread = createThread({
     root: threadSection,
     onBack: () => report(open(null)),
-    act: (path, body) => act(path, body),
+    act: (contactId, path, body) => act(contactId, path, body),
   });
 
-  const renderList = () =>
+  const renderList = () => {
     renderConversationList(listSection, [...conversations.values()].sort(byActivity), { openId, typing, onOpen: (id) => report(open(id)) });
+    redrawWhenAWindowCloses();
+  };
   const renderThread = () => thread.render(openId ? conversations.get(openId) : null, openId !== null && typing.has(openId));
 
   const realtime = connectRealtime({
-    event: (type, payload) => apply(type, payload),
+    event: (type, payload) => apply({ type, payload }),
     typing: (contactId, active) => setTyping(contactId, active),
     connection: (state, detail) => onConnection(state, detail),
+    hasLoaded: () => loaded,
     resync: () => report(reload()),
   });
 
-  async function reload() {
-    const { conversations: rows } = await api('GET', `/conversations?limit=${LIST_SIZE}`);
-    conversations.clear();
-    for (const row of rows) conversations.set(row.contact.id, row);
-    renderList();
-    if (openId) await loadThread(openId);
+  /** The answer to a GET of rows, with the events that arrived while it was on its way. */
+  async function snapshot(path) {
+    const arrived = [];
+    arrivals.add(arrived);
+    try {
+      return { answer: await api('GET', path), arrived };
+    } finally {
+      arrivals.delete(arrived);
+    }
   }
 
+  const reload = oneAtATime(async () => {
+    loaded = true;
+    const { answer, arrived } = await snapshot(`/conversations?limit=${LIST_SIZE}`);
+    // Rows it lacks stay: a conversation that began while it loaded is not in it yet.
+    for (const row of answer.conversations) conversations.set(row.contact.id, row);
+    for (const event of arrived) updateRow(event);
+    renderList();
+    if (openId) await loadThread(openId);
+  });
+
+  /** A conversation's row as the server has it: its 24-hour window, its session and the node it is at. */
+  const refreshConversation = oneAtATime(async (contactId) => {
+    const fetched = await snapshot(`/conversations/${encodeURIComponent(contactId)}`).catch(() => null);
+    if (!fetched) return;
+    conversations.set(contactId, fetched.answer);
+    for (const event of fetched.arrived) if (event.payload.contactId === contactId) updateRow(event);
+    if (contactId === openId) fetched.answer.unread = 0;
+    renderList();
+    if (contactId === openId) renderThread();
+  });
+
   async function open(contactId) {
+    const previousId = openId;
     openId = contactId;
     layout.dataset.view = contactId ? 'thread' : 'list';
     renderList();
     renderThread();
+    moveFocus(previousId);
     await realtime.open(contactId).catch(() => {});
     if (contactId) await loadThread(contactId);
+  }
+
+  /** At phone width one pane shows at a time: focus goes to the one that replaced the other. */
+  function moveFocus(previousId) {
+    if (openId && !listSection.checkVisibility()) thread.focusHeading();
+    if (!openId && previousId) listSection.querySelector(`[data-contact-id="${CSS.escape(previousId)}"]`)?.focus();
   }
 
   async function loadThread(contactId) {
     const { messages } = await api('GET', `/contacts/${encodeURIComponent(contactId)}/messages?limit=${THREAD_SIZE}`);
     if (openId !== contactId) return;
-    thread.setMessages(messages.reverse());
+    for (const message of messages.reverse()) thread.upsert(message);
     renderThread();
     await markRead(contactId);
   }
@@ -83,64 +123,80 @@ export function createInbox({ root, onConnection }) {
     await api('POST', `/contacts/${encodeURIComponent(contactId)}/read`).catch(() => {});
   }
 
-  /** An operator action on the open conversation; refreshes its row from the answer. */
-  async function act(path, body) {
-    const contactId = openId;
+  /** An operator action on a conversation; refreshes its row from the server. */
+  async function act(contactId, path, body) {
     const answer = await api('POST', `/contacts/${encodeURIComponent(contactId)}/${path}`, body);
-    if (answer.message) thread.upsert(answer.message);
+    // The operator may have opened another conversation while this one was on its way.
+    if (answer.message && contactId === openId) thread.upsert(answer.message);
     await refreshConversation(contactId);
-    return answer;
   }
 
-  async function refreshConversation(contactId) {
-    const row = await api('GET', `/conversations/${encodeURIComponent(contactId)}`).catch(() => null);
-    if (!row) return;
-    conversations.set(contactId, contactId === openId ? { ...row, unread: 0 } : row);
-    renderList();
-    if (contactId === openId) renderThread();
-  }
-
-  function apply(type, payload) {
+  function apply(event) {
+    for (const arrived of arrivals) arrived.push(event);
+    const { type, payload } = event;
     const contactId = payload.contactId;
     const conversation = conversations.get(contactId);
-    if (!conversation) {
-      // A conversation this list does not show yet (a new contact): fetch its row.
-      if (type === 'message:new') report(refreshConversation(contactId));
-      return;
-    }
-    if (type === 'message:new') onMessage(conversation, payload.message);
-    else if (type === 'message:status') onStatus(conversation, payload);
-    else if (type === 'session:updated') onSession(conversation, payload);
-    else if (type === 'conversation:read') conversation.unread = 0;
+    updateRow(event);
+    if (contactId === openId && type === 'message:new') thread.upsert(payload.message);
+    if (contactId === openId && type === 'message:status') thread.status(payload);
+    if (isUnreadInView(event)) void markRead(contactId);
+    if (rowIsStale(conversation, event)) report(refreshConversation(contactId));
+    if (!conversation) return;
     renderList();
     if (contactId === openId) renderThread();
   }
 
-  function onMessage(conversation, message) {
-    const last = conversation.lastMessage;
-    // The list may already show this message (its event crossed the list's request).
-    const isNew = !last || (last.id !== message.id && Date.parse(message.createdAt) >= Date.parse(last.createdAt));
-    if (isNew) conversation.lastMessage = message;
-    if (isNew && message.direction === 'inbound') {
-      conversation.contact.lastInboundAt = message.createdAt;
-      conversation.window = { open: true, closesAt: new Date(Date.parse(message.createdAt) + 24 * 3_600_000).toISOString() };
-      conversation.unread += 1;
-      if (message.contactId === openId && document.visibilityState === 'visible') void markRead(message.contactId);
-    }
-    if (message.contactId === openId) thread.upsert(message);
+  /** What an event changes in its row, if the list shows it (the server's row holds the rest). */
+  function updateRow({ type, payload }) {
+    const conversation = conversations.get(payload.contactId);
+    if (!conversation) return;
+    if (type === 'message:new') addMessage(conversation, payload.message);
+    else if (type === 'message:status') advanceLastMessage(conversation, payload);
+    else if (type === 'session:updated' && conversation.session?.id === payload.sessionId) conversation.session = { ...conversation.session, status: payload.status };
+    else if (type === 'conversation:read') conversation.unread = 0;
   }
 
-  function onStatus(conversation, change) {
+  function addMessage(conversation, message) {
+    const last = conversation.lastMessage;
+    // The row may already hold this message (its event crossed the row's request).
+    const isNew = !last || (last.id !== message.id && Date.parse(message.createdAt) >= Date.parse(last.createdAt));
+    if (!isNew) return;
+    conversation.lastMessage = message;
+    if (message.direction === 'inbound') conversation.unread += 1;
+  }
+
+  function advanceLastMessage(conversation, change) {
     const last = conversation.lastMessage;
     if (last?.id === change.messageId && isForward(last.status, change.status)) {
       conversation.lastMessage = { ...last, status: change.status, error: change.error ?? null };
     }
-    if (change.contactId === openId) thread.status(change);
   }
 
-  function onSession(conversation, change) {
-    if (conversation.session?.id === change.sessionId) conversation.session = { ...conversation.session, status: change.status };
-    else report(refreshConversation(change.contactId));
+  const isUnreadInView = ({ type, payload }) =>
+    type === 'message:new' && payload.message.direction === 'inbound' && payload.contactId === openId && document.visibilityState === 'visible';
+
+  /**
+   * Whether the server's row must be fetched again: a conversation not listed yet (a new
+   * contact), a message from the contact (the window runs from WhatsApp's time of it, which the
+   * event does not carry), a message while a session runs (it may have moved to another node),
+   * a session the row does not know.
+   */
+  function rowIsStale(conversation, { type, payload }) {
+    if (type === 'message:new') return !conversation || payload.message.direction === 'inbound' || Boolean(conversation.session);
+    if (type === 'session:updated') return Boolean(conversation) && conversation.session?.id !== payload.sessionId;
+    return false;
+  }
+
+  /** The next 24-hour window to close redraws the list and the thread: chip, header, composer. */
+  function redrawWhenAWindowCloses() {
+    clearTimeout(windowTimer);
+    const now = Date.now();
+    const next = Math.min(...[...conversations.values()].map(closingTime).filter((at) => at > now));
+    if (next === Infinity) return;
+    windowTimer = setTimeout(() => {
+      renderList();
+      renderThread();
+    }, next - now);
   }
 
   function setTyping(contactId, active) {
@@ -157,13 +213,15 @@ export function createInbox({ root, onConnection }) {
   };
   document.addEventListener('visibilitychange', onVisible);
 
-  // Loaded once the socket is live (or has had a few seconds to be), so no change falls between.
-  const ready = Promise.race([realtime.connected, new Promise((resolve) => setTimeout(resolve, CONNECT_WAIT_MS))]).then(reload);
+  // Loaded once the socket is live (or has had a few seconds to be), so no change falls between;
+  // loaded without it, the first connection loads again (`hasLoaded`).
+  const ready = Promise.race([realtime.connected, new Promise((resolve) => setTimeout(resolve, CONNECT_WAIT_MS))]).then(() => reload());
   return {
     ready,
     destroy() {
       realtime.close();
       document.removeEventListener('visibilitychange', onVisible);
+      clearTimeout(windowTimer);
       for (const timer of typing.values()) clearTimeout(timer);
     },
   };
@@ -172,3 +230,28 @@ export function createInbox({ root, onConnection }) {
 const activityOf = (conversation) =>
   Math.max(Date.parse(conversation.contact.updatedAt) || 0, Date.parse(conversation.lastMessage?.createdAt ?? '') || 0);
 const byActivity = (a, b) => activityOf(b) - activityOf(a);
+const closingTime = (conversation) => Date.parse(conversation.window?.closesAt ?? '') || 0;
+
+/**
+ * run(key) one call at a time per key; the calls made while one runs share one run after it, so
+ * the last answer applied is the newest (an older one would bring back an older session or window).
+ */
+function oneAtATime(run) {
+  const running = new Map();
+  const queued = new Map();
+  return (key) => {
+    if (queued.has(key)) return queued.get(key);
+    const next = (running.get(key) ?? Promise.resolve())
+      .catch(() => {})
+      .then(() => {
+        queued.delete(key);
+        running.set(key, next);
+        return run(key);
+      })
+      .finally(() => {
+        if (running.get(key) === next) running.delete(key);
+      });
+    queued.set(key, next);
+    return next;
+  };
+}

@@ -8,20 +8,44 @@ import { isWindowOpen } from './conversation-list.js';
 
 const LIVE = ['Active', 'Paused', 'Handoff'];
 
+/** act(contactId, path, body): an operator action on that conversation; rejects with the reason it failed. */
 export function createThread({ root, onBack, act }) {
   const messages = new Map();
   const bubbles = new Map();
-  let shownId = null;
-  let busy = false;
+  /** Statuses of messages not shown yet (the history was still loading): applied when they come. */
+  const earlyStatuses = new Map();
+  /** What belongs to each conversation, kept while another is shown: the draft, a request running, its failure. */
+  const local = new Map();
+  let shown = null;
 
-  const header = h('header', { class: 'thread-header' });
+  const localOf = (contactId) => {
+    if (!local.has(contactId)) local.set(contactId, { draft: '', busy: false, error: '' });
+    return local.get(contactId);
+  };
+
+  // Built once and updated in place, so focus stays on them while events redraw the header.
+  const heading = h('h2', { tabindex: '-1' });
+  const phone = h('p', { class: 'phone' });
+  const facts = h('dl', { class: 'facts' });
+  const takeOverButton = h('button', { type: 'button', class: 'primary', onclick: () => perform('takeover') }, 'Take over');
+  const releaseButton = h('button', { type: 'button', class: 'primary', onclick: () => perform('release', { mode: 'resume' }) }, 'Release to bot');
+  const endButton = h('button', { type: 'button', onclick: () => perform('release', { mode: 'end' }) }, 'End session');
+  const error = h('p', { class: 'form-error', role: 'alert' });
+  const header = h(
+    'header',
+    { class: 'thread-header' },
+    h('button', { type: 'button', class: 'back', onclick: onBack }, h('span', { 'aria-hidden': 'true' }, '← '), 'Conversations'),
+    h('div', { class: 'who' }, heading, phone),
+    facts,
+    h('div', { class: 'actions' }, takeOverButton, releaseButton, endButton),
+    error,
+  );
   const list = h('ol', { class: 'messages' });
   const log = h('div', { class: 'message-log', role: 'log', 'aria-label': 'Messages', tabindex: '0' }, list);
   const typingLine = h('p', { class: 'typing', 'aria-live': 'polite' });
   const text = h('textarea', { id: 'reply-text', name: 'text', rows: '2', maxlength: '4096', 'aria-describedby': 'composer-hint', placeholder: 'Type a reply' });
   const sendButton = h('button', { type: 'submit', class: 'primary' }, 'Send');
   const hint = h('p', { class: 'hint', id: 'composer-hint' });
-  const error = h('p', { class: 'form-error', role: 'alert' });
   const composer = h(
     'form',
     { class: 'composer', 'aria-label': 'Reply', onsubmit: (event) => send(event) },
@@ -31,29 +55,46 @@ export function createThread({ root, onBack, act }) {
     hint,
   );
   text.addEventListener('keydown', (event) => {
-    if (event.key === 'Enter' && !event.shiftKey) send(event);
+    // Enter also confirms an input method's composition (Safari reports it as keyCode 229).
+    const composing = event.isComposing || event.keyCode === 229;
+    if (event.key === 'Enter' && !event.shiftKey && !composing) send(event);
   });
+  text.addEventListener('input', () => (localOf(shown.contact.id).draft = text.value));
 
-  async function run(work) {
-    busy = true;
-    error.textContent = '';
+  /** Runs an action on the shown conversation, one at a time; resolves whether it succeeded. */
+  async function perform(path, body) {
+    const contactId = shown.contact.id;
+    const state = localOf(contactId);
+    if (state.busy) return false;
+    state.busy = true;
+    state.error = '';
+    redraw();
     try {
-      await work();
+      await act(contactId, path, body);
+      return true;
     } catch (failure) {
-      error.textContent = failure.message;
+      state.error = failure.message;
+      return false;
     } finally {
-      busy = false;
+      state.busy = false;
+      redraw();
     }
   }
 
-  function send(event) {
+  async function send(event) {
     event.preventDefault();
     const body = text.value.trim();
-    if (!body || busy || sendButton.disabled) return;
-    void run(async () => {
-      await act('messages', { text: body });
-      text.value = '';
-    });
+    if (!body || sendButton.disabled) return;
+    const contactId = shown.contact.id;
+    if (await perform('messages', { text: body })) forgetDraft(contactId, body);
+  }
+
+  /** The sent text leaves the box, unless the operator has typed on meanwhile. */
+  function forgetDraft(contactId, sent) {
+    const state = localOf(contactId);
+    if (state.draft.trim() !== sent) return;
+    state.draft = '';
+    if (shown?.contact.id === contactId) text.value = '';
   }
 
   function bubble(message) {
@@ -87,42 +128,45 @@ export function createThread({ root, onBack, act }) {
     if (stick || message.direction === 'outbound') log.scrollTop = log.scrollHeight;
   }
 
-  function actions(session) {
-    if (!session) return [];
-    if (session.status === 'Handoff') {
-      return [
-        h('button', { type: 'button', class: 'primary', onclick: () => run(() => act('release', { mode: 'resume' })) }, 'Release to bot'),
-        h('button', { type: 'button', onclick: () => run(() => act('release', { mode: 'end' })) }, 'End session'),
-      ];
-    }
-    return [h('button', { type: 'button', class: 'primary', onclick: () => run(() => act('takeover')) }, 'Take over')];
+  /** Draws a message, merged with what is known of it: statuses only move forward. */
+  function keep(message) {
+    const early = earlyStatuses.get(message.id);
+    earlyStatuses.delete(message.id);
+    const merged = advanced(advanced(message, messages.get(message.id)), early);
+    messages.set(message.id, merged);
+    place(merged);
   }
 
-  function renderHeader(conversation) {
-    const { contact, session } = conversation;
+  function rememberEarly(change) {
+    const early = earlyStatuses.get(change.messageId);
+    if (!early || isForward(early.status, change.status)) earlyStatuses.set(change.messageId, change);
+  }
+
+  function renderFacts(conversation) {
+    const { session } = conversation;
     const windowOpen = isWindowOpen(conversation.window);
     fill(
-      header,
-      h('button', { type: 'button', class: 'back', onclick: onBack }, h('span', { 'aria-hidden': 'true' }, '← '), 'Conversations'),
-      h('div', { class: 'who' }, h('h2', {}, contact.name ?? contact.phone), contact.name ? h('p', { class: 'phone' }, contact.phone) : null),
+      facts,
+      h('div', {}, h('dt', {}, 'Session'), h('dd', { class: 'session-status' }, session ? session.status : 'none')),
+      session ? h('div', {}, h('dt', {}, 'Flow'), h('dd', {}, session.flowName, session.currentNodeId ? ` · ${session.currentNodeId}` : '')) : null,
       h(
-        'dl',
-        { class: 'facts' },
-        h('div', {}, h('dt', {}, 'Session'), h('dd', { class: 'session-status' }, session ? session.status : 'none')),
-        session ? h('div', {}, h('dt', {}, 'Flow'), h('dd', {}, session.flowName, session.currentNodeId ? ` · ${session.currentNodeId}` : '')) : null,
-        h(
-          'div',
-          {},
-          h('dt', {}, '24-hour window'),
-          h('dd', { class: windowOpen ? 'window-open' : 'window-closed' }, windowOpen ? `open until ${dayAndTime(conversation.window.closesAt)}` : 'closed'),
-        ),
+        'div',
+        {},
+        h('dt', {}, '24-hour window'),
+        h('dd', { class: windowOpen ? 'window-open' : 'window-closed' }, windowOpen ? `open until ${dayAndTime(conversation.window.closesAt)}` : 'closed'),
       ),
-      h('div', { class: 'actions' }, actions(session)),
-      error,
     );
   }
 
-  function renderComposer(conversation) {
+  function renderActions({ session }, { busy }) {
+    const handedOff = session?.status === 'Handoff';
+    takeOverButton.hidden = !session || handedOff;
+    releaseButton.hidden = !handedOff;
+    endButton.hidden = !handedOff;
+    for (const button of [takeOverButton, releaseButton, endButton]) button.disabled = busy;
+  }
+
+  function renderComposer(conversation, { busy }) {
     const { session } = conversation;
     const botRunning = session && LIVE.includes(session.status) && session.status !== 'Handoff';
     const windowOpen = isWindowOpen(conversation.window);
@@ -131,52 +175,62 @@ export function createThread({ root, onBack, act }) {
       : botRunning
         ? 'The bot is running this conversation. Take over to reply.'
         : '';
-    sendButton.disabled = blocked !== '';
+    sendButton.disabled = blocked !== '' || busy;
     text.disabled = blocked !== '';
     hint.textContent = blocked;
   }
 
+  function redraw() {
+    if (!shown) return;
+    const { contact } = shown;
+    const state = localOf(contact.id);
+    heading.textContent = contact.name ?? contact.phone;
+    phone.textContent = contact.name ? contact.phone : '';
+    renderFacts(shown);
+    renderActions(shown, state);
+    renderComposer(shown, state);
+    error.textContent = state.error;
+  }
+
+  /** A different conversation: its own messages and draft. */
+  function switchTo(contactId) {
+    messages.clear();
+    bubbles.clear();
+    earlyStatuses.clear();
+    list.replaceChildren();
+    text.value = localOf(contactId).draft;
+    fill(root, header, log, typingLine, composer);
+  }
+
   return {
-    setMessages(rows) {
-      messages.clear();
-      bubbles.clear();
-      list.replaceChildren();
-      for (const message of rows) {
-        messages.set(message.id, message);
-        place(message);
-      }
-      log.scrollTop = log.scrollHeight;
-    },
-    upsert(message) {
-      const known = messages.get(message.id);
-      const merged = known && !isForward(known.status, message.status) ? { ...message, status: known.status, error: known.error } : message;
-      messages.set(message.id, merged);
-      place(merged);
-    },
+    /** A message from the history or an event, in any order and any number of times. */
+    upsert: keep,
     status(change) {
       const known = messages.get(change.messageId);
-      if (!known || !isForward(known.status, change.status)) return;
-      const updated = { ...known, status: change.status, error: change.error ?? null, waMessageId: change.waMessageId ?? known.waMessageId };
-      messages.set(known.id, updated);
-      place(updated);
+      if (!known) return rememberEarly(change);
+      const updated = advanced(known, change);
+      if (updated !== known) keep(updated);
     },
     render(conversation, typing) {
       if (!conversation) {
-        shownId = null;
+        shown = null;
         fill(root, h('p', { class: 'empty' }, 'Choose a conversation.'));
         return;
       }
-      if (conversation.contact.id !== shownId) {
-        shownId = conversation.contact.id;
-        messages.clear();
-        bubbles.clear();
-        list.replaceChildren();
-        error.textContent = '';
-        fill(root, header, log, typingLine, composer);
-      }
-      renderHeader(conversation);
-      renderComposer(conversation);
+      if (conversation.contact.id !== shown?.contact.id) switchTo(conversation.contact.id);
+      shown = conversation;
+      redraw();
       typingLine.textContent = typing ? 'The bot is typing…' : '';
     },
+    /** Where focus goes when the thread replaces the list (phone width). */
+    focusHeading() {
+      heading.focus();
+    },
   };
+}
+
+/** The message with the status of `update` (a status change or another copy of it), if that is further on. */
+function advanced(message, update) {
+  if (!update || !isForward(message.status, update.status)) return message;
+  return { ...message, status: update.status, error: update.error ?? null, waMessageId: update.waMessageId ?? message.waMessageId };
 }
