@@ -5,10 +5,11 @@
  * value (a contact's answer, a profile name, an earlier API answer) is sent as it is.
  *
  * Each value is escaped for where it lands: percent-encoded in the URL, without line breaks in a
- * header, JSON-escaped in a JSON body (as the engine escapes the values around it). A secret that
+ * header, JSON-escaped in a JSON body and form-encoded in a form body (as the engine escapes the
+ * values around it). A secret that
  * is not set fails the request (the flow leaves by `error`) instead of sending an empty credential.
  */
-import { jsonStringContent, sendsJson } from '../engine/nodes/http-request.js';
+import { bodyEscape, formComponent, jsonStringContent } from '../engine/nodes/http-request.js';
 import type { HttpRequestSpec, HttpResult } from '../engine/types.js';
 import { replaceSecretMarkers } from '../flows/interpolate.js';
 import type { Redact, SafeHttpRequest } from '../safe-http/index.js';
@@ -41,12 +42,12 @@ export function fillSecrets(request: HttpRequestSpec, secrets: ReadonlyMap<strin
       else filled.set(name, value);
       return escape(value ?? '');
     });
-  const bodyEscape = sendsJson(request.headers) ? jsonStringContent : asIs;
+  const inBody = bodyEscape(request.headers) ?? asIs;
   const sent: HttpRequestSpec = {
     ...request,
     url: fill(request.url, inUrl),
     headers: Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, fill(value, inHeader)])),
-    body: request.body === null ? null : fill(request.body, bodyEscape),
+    body: request.body === null ? null : fill(request.body, inBody),
   };
   if (missing.size > 0) return { ok: false, error: `secret ${[...missing].map((name) => `"${name}"`).join(', ')} is not set` };
   return { ok: true, request: { ...sent, redact: secretRedactor(filled) }, secrets: filled };
@@ -127,7 +128,7 @@ function spellingsOf(value: string): string[] {
     value,
     inUrl(value),
     inUrl(value).replaceAll("'", '%27'),
-    new URLSearchParams([['', value]]).toString().slice(1),
+    formComponent(value),
     inHeader(value),
     json,
     json.replaceAll('/', '\\/'),

@@ -166,7 +166,7 @@ export const HttpRequestDataSchema = z.object({
   url: text.min(1).meta({ description: 'Interpolated values are percent-encoded.' }),
   headers: z.record(z.string(), text).optional(),
   body: z.json().optional().meta({
-    description: 'A string is sent as written, interpolated; with a JSON content type (set, or none and the string starts like JSON) its values are JSON-escaped. Any other JSON value is sent as JSON with its strings interpolated.',
+    description: 'A string is sent as written, interpolated; with a JSON content type (set, or none and the string starts like JSON) its values are JSON-escaped, with a form content type form-encoded. Any other JSON value is sent as JSON with its strings interpolated.',
   }),
   timeoutMs: z.int().positive().optional(),
   saveAs: z.record(variableName, z.string()).optional().meta({

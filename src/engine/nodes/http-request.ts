@@ -67,14 +67,25 @@ export function usesSecrets(request: HttpRequestSpec): boolean {
   return [request.url, request.body ?? '', ...Object.values(request.headers)].some(hasSecretMarkers);
 }
 
-/** Whether a body with these headers is sent as JSON; the worker escapes secrets in it the same way. */
-export function sendsJson(headers: Readonly<Record<string, string>>): boolean {
-  return /json/i.test(headers['content-type'] ?? '');
-}
-
 /** A value as the content of a JSON string: a quote in it cannot end the string. */
 export function jsonStringContent(value: string): string {
   return JSON.stringify(value).slice(1, -1);
+}
+
+/** A value as one part of a form body (as URLSearchParams writes it): `&` or `=` in it cannot add a field. */
+export function formComponent(value: string): string {
+  return new URLSearchParams([['', value]]).toString().slice(1);
+}
+
+/**
+ * How values are escaped in a string body with these headers: JSON-escaped in JSON, form-encoded
+ * in a form, as they are otherwise. The worker escapes secrets there the same way.
+ */
+export function bodyEscape(headers: Readonly<Record<string, string>>): ((value: string) => string) | null {
+  const type = headers['content-type'] ?? '';
+  if (/json/i.test(type)) return jsonStringContent;
+  if (/application\/x-www-form-urlencoded/i.test(type)) return formComponent;
+  return null;
 }
 
 /** A string body that starts as JSON does (`{{…}}` is a placeholder, not an object). */
@@ -85,7 +96,8 @@ const JSON_SHAPED = /^\s*(?:\[|\{(?!\{))/;
  * (user text cannot add path segments or query parameters); header values lose line breaks
  * (no header injection); values in a JSON body are JSON-escaped (a JSON value has its strings
  * interpolated and is then serialised; a string body is sent as JSON when its content type says so
- * or, with none, when it looks like JSON), so an answer cannot add keys. GET sends no body.
+ * or, with none, when it looks like JSON) and in a form body form-encoded, so an answer cannot add
+ * keys or fields. GET sends no body.
  * Secrets go only where the author chose: a request whose origin a value chooses fails if it uses any.
  */
 function buildRequest(node: HttpNode, run: NodeRun): HttpRequestSpec | string {
@@ -106,8 +118,9 @@ function buildRequest(node: HttpNode, run: NodeRun): HttpRequestSpec | string {
       rendered['content-type'] ??= 'application/json';
     } else {
       if (JSON_SHAPED.test(body)) rendered['content-type'] ??= 'application/json';
-      // Escaped as the worker escapes secrets there: a quote in an answer cannot end its string.
-      payload = run.interpolate(body, sendsJson(rendered) ? { encode: jsonStringContent, ...markSecrets } : markSecrets);
+      // Escaped as the worker escapes secrets there: an answer cannot end its string or add a field.
+      const escape = bodyEscape(rendered);
+      payload = run.interpolate(body, escape ? { encode: escape, ...markSecrets } : markSecrets);
     }
   }
   const request: HttpRequestSpec = { method, url, headers: rendered, body: payload, timeoutMs: httpTimeoutMs(node.data) };

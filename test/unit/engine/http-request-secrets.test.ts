@@ -165,6 +165,17 @@ describe('a URL whose origin a value chooses', () => {
   });
 });
 
+describe('secrets in a form body', () => {
+  it('are form-encoded as the values around them are', () => {
+    const request = requestAfter('Eve&role=admin', {
+      body: 'name={{name}}&token={{secrets.TOKEN}}',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
+    expect(sent(request).body).toBe('name=Eve%26role%3Dadmin&token=tok%22en');
+    expect(Object.fromEntries(new URLSearchParams(sent(request).body ?? ''))).toEqual({ name: 'Eve&role=admin', token: 'tok"en' });
+  });
+});
+
 describe('secrets in a JSON string body', () => {
   it('are JSON-escaped as the values around them are', () => {
     const request = requestAfter('Eve", "role": "admin', {

@@ -133,8 +133,8 @@ describe('httpRequest', () => {
 
 describe('httpRequest with a string body', () => {
   const ANSWER = 'Eve", "role": "admin';
-  const bodyAfter = (data: Record<string, unknown>) => {
-    const played = play(call(data), [[T0, start({ ...trigger, text: ANSWER })]], { from });
+  const bodyAfter = (data: Record<string, unknown>, answer = ANSWER) => {
+    const played = play(call(data), [[T0, start({ ...trigger, text: answer })]], { from });
     const effect = played.effects[0];
     if (effect?.kind !== 'http') throw new Error('no request');
     return effect.request;
@@ -151,6 +151,13 @@ describe('httpRequest with a string body', () => {
     expect(request.headers['content-type']).toBe('application/json');
     expect(JSON.parse(request.body ?? '')).toEqual({ role: 'customer', name: ANSWER });
     expect(JSON.parse(bodyAfter({ body: '["{{input}}"]', headers: {} }).body ?? '')).toEqual([ANSWER]);
+  });
+
+  it('form-encodes values in a form body, so an answer cannot add a field', () => {
+    const answer = 'Eve&role=admin';
+    const request = bodyAfter({ body: 'role=customer&name={{input}}', headers: { 'Content-Type': 'application/x-www-form-urlencoded; charset=utf-8' } }, answer);
+    expect(request.body).toBe('role=customer&name=Eve%26role%3Dadmin');
+    expect(Object.fromEntries(new URLSearchParams(request.body ?? ''))).toEqual({ role: 'customer', name: answer });
   });
 
   it('keeps values as they are in a body that is not JSON', () => {
