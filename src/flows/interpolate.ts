@@ -102,9 +102,12 @@ function resolve(name: string, scope: InterpolationScope): string {
   }
 }
 
-/** The text with every placeholder replaced by `mask`: what of it is written out, for the linter. */
-export function maskPlaceholders(text: string, mask: string): string {
-  return text.replace(PLACEHOLDER, mask);
+/**
+ * The text with every placeholder replaced by `mask` (or what it gives for the placeholder's
+ * name): what of it is written out, for the linter.
+ */
+export function maskPlaceholders(text: string, mask: string | ((name: string) => string)): string {
+  return text.replace(PLACEHOLDER, (_match, name: string) => (typeof mask === 'string' ? mask : mask(name)));
 }
 
 /** The names a text's placeholders refer to, in order of first appearance, without repeats. */

@@ -1,7 +1,8 @@
 /** Node options that are well-formed but cannot work as written. */
 import { HTTP_TIMEOUT_MAX_MS } from '../constants.js';
-import type { FlowNode } from '../definition.js';
-import { maskPlaceholders } from '../interpolate.js';
+import type { FlowNode, HttpRequestData } from '../definition.js';
+import { isSecretReference, maskPlaceholders, referencedVariables } from '../interpolate.js';
+import { mapJsonStrings, type JsonValue } from '../json.js';
 import { compileSafeRegex } from '../safe-regex.js';
 import type { LintContext } from './report.js';
 
@@ -44,6 +45,7 @@ function checkNode(context: LintContext, node: FlowNode): void {
       break;
     case 'httpRequest':
       checkUrl(context, node, node.data.url);
+      checkSecretsKeepTheirHost(context, node, node.data);
       if (node.data.timeoutMs !== undefined && node.data.timeoutMs > HTTP_TIMEOUT_MAX_MS) {
         context.warn('http-timeout-capped', `"${node.id}": timeoutMs is capped at ${HTTP_TIMEOUT_MAX_MS}.`, where);
       }
@@ -81,6 +83,39 @@ function checkPattern(context: LintContext, node: FlowNode, pattern: string, ign
  * URL as written, each placeholder standing for a value that fits anywhere ("0"), needs the
  * scheme and a host. One that starts with a placeholder takes both from its value, unseen here.
  */
+/**
+ * The engine refuses to send secrets where a value (anything but a secret) stands in the URL's
+ * scheme, user info, host or port, since a contact's text could then pick the host: such a
+ * request always fails, so it is an error here. Read as the engine reads it: the origin with two
+ * different values in place of each placeholder.
+ */
+function checkSecretsKeepTheirHost(context: LintContext, node: FlowNode, data: HttpRequestData): void {
+  const texts = [data.url, ...Object.values(data.headers ?? {}), ...(data.body === undefined ? [] : stringsIn(data.body))];
+  if (!texts.some((text) => referencedVariables(text).some(isSecretReference))) return;
+  const originWith = (value: string) => {
+    const url = maskPlaceholders(data.url.trim(), (name) => (isSecretReference(name) ? 'secret' : value));
+    if (!URL.canParse(url)) return null;
+    const { protocol, username, password, host } = new URL(url);
+    return `${protocol}//${username}:${password}@${host}`;
+  };
+  const first = originWith('a');
+  if (first !== null && first === originWith('b')) return;
+  context.error(
+    'secret-to-chosen-host',
+    `"${node.id}": the request uses a secret, but a placeholder stands in its URL's scheme, user info, host or port; secrets are never sent where a value chooses, so it would always fail.`,
+    { nodeId: node.id },
+  );
+}
+
+function stringsIn(value: JsonValue): string[] {
+  const found: string[] = [];
+  mapJsonStrings(value, (text) => {
+    found.push(text);
+    return text;
+  });
+  return found;
+}
+
 function checkUrl(context: LintContext, node: FlowNode, url: string): void {
   const trimmed = url.trim();
   const written = maskPlaceholders(trimmed, '0');

@@ -19,7 +19,7 @@ export const LINT_CODES = [
   // time
   'outside-service-window', 'delay-exceeds-session-timeout', 'timeout-exceeds-session-timeout', 'unattended-loop',
   // node rules
-  'invalid-regex', 'no-rules', 'no-branches', 'zero-weights', 'invalid-bounds', 'http-timeout-capped', 'http-body-ignored', 'invalid-url', 'template-button-incomplete',
+  'invalid-regex', 'no-rules', 'no-branches', 'zero-weights', 'invalid-bounds', 'http-timeout-capped', 'http-body-ignored', 'invalid-url', 'secret-to-chosen-host', 'template-button-incomplete',
 ] as const;
 export type LintCode = (typeof LINT_CODES)[number];
 

@@ -420,6 +420,18 @@ describe('lintDefinition: node rules', () => {
     expect(request('https://{{secrets.HOST}}/v1').errors).toEqual([]);
   });
 
+  it('rejects a request that uses a secret while a placeholder chooses its host: the engine never sends it', () => {
+    const request = (data: Record<string, unknown>) => single(n('h', 'httpRequest', { method: 'POST', ...data }), [['end', 'success']]);
+    const withKey = { headers: { Authorization: 'Bearer {{secrets.KEY}}' } };
+    for (const url of ['https://{{shop}}.example/v1', 'https://api.example:{{port}}/v1', '{{base}}/v1', 'https://{{user}}@api.example/v1']) {
+      expect(found(request({ url, ...withKey }).errors), url).toEqual([['secret-to-chosen-host', 'h']]);
+    }
+    expect(found(request({ url: 'https://{{shop}}.example/v1', body: { token: '{{secrets.KEY}}' } }).errors)).toEqual([['secret-to-chosen-host', 'h']]);
+    // The host a secret names, values only in the path or query, or no secret at all: fine.
+    expect(request({ url: 'https://{{secrets.HOST}}/v1/{{id}}?q={{q}}', ...withKey }).errors).toEqual([]);
+    expect(request({ url: 'https://{{shop}}.example/v1' }).errors).toEqual([]);
+  });
+
   it('rejects a template button component without sub_type or index, which Meta refuses', () => {
     const template = (components: unknown[]) => single(n('t', 'template', { name: 'order_update', language: 'en_US', components }));
     const body = { type: 'body', parameters: [{ type: 'text', text: 'x' }] };
