@@ -6,8 +6,8 @@
  *
  * Each value is escaped for where it lands: percent-encoded in the URL, without line breaks in a
  * header, JSON-escaped in a JSON body and form-encoded in a form body (as the engine escapes the
- * values around it). A secret that
- * is not set fails the request (the flow leaves by `error`) instead of sending an empty credential.
+ * values around it). A secret that is not set fails the request (the flow leaves by `error`)
+ * instead of sending an empty credential.
  */
 import { bodyEscape, formComponent, jsonStringContent } from '../engine/nodes/http-request.js';
 import type { HttpRequestSpec, HttpResult } from '../engine/types.js';

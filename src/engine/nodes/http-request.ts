@@ -3,6 +3,7 @@ import type { NodeOfType } from '../../flows/definition.js';
 import { hasSecretMarkers, showSecretMarkers } from '../../flows/interpolate.js';
 import { mapJsonStrings } from '../../flows/json.js';
 import { httpTimeoutMs } from '../../flows/settings.js';
+import { originChosenByValues } from '../../flows/url-origin.js';
 import { readPath, stringifyValue } from '../json-path.js';
 import { type NodeHandler, type NodeRun, type Transition, fail, follow, stay } from '../node-handler.js';
 import type { HttpRequestSpec, HttpResult } from '../types.js';
@@ -124,27 +125,9 @@ function buildRequest(node: HttpNode, run: NodeRun): HttpRequestSpec | string {
     }
   }
   const request: HttpRequestSpec = { method, url, headers: rendered, body: payload, timeoutMs: httpTimeoutMs(node.data) };
-  if (usesSecrets(request) && originFromValues(node.data.url, run)) {
-    return `secrets are not sent to a host a value chooses: a placeholder stands in the scheme, user info, host or port of "${node.data.url.slice(0, 100)}"`;
+  const template = node.data.url;
+  if (usesSecrets(request) && originChosenByValues((value) => showSecretMarkers(run.interpolate(template, { encode: () => value, ...markSecrets }).trim()))) {
+    return `secrets are not sent to a host a value chooses: a placeholder stands in the scheme, user info, host or port of "${template.slice(0, 100)}"`;
   }
   return request;
-}
-
-/** Two values no URL origin would treat alike. Letters: valid wherever a value may stand, a port aside. */
-const PROBES = ['a', 'b'] as const;
-
-/**
- * Whether a value (anything but a secret) stands in the URL's scheme, user info, host or port, so
- * that a contact's text could choose where the request goes. Read from the author's template, with
- * each value replaced by a probe: the origin changes with the probe, or does not parse with one.
- */
-function originFromValues(template: string, run: NodeRun): boolean {
-  const [first, second] = PROBES.map((probe) => originOf(showSecretMarkers(run.interpolate(template, { encode: () => probe, ...markSecrets }).trim())));
-  return first === null || first !== second;
-}
-
-function originOf(url: string): string | null {
-  if (!URL.canParse(url)) return null;
-  const { protocol, username, password, host } = new URL(url);
-  return `${protocol}//${username}:${password}@${host}`;
 }

@@ -4,6 +4,7 @@ import type { FlowNode, HttpRequestData } from '../definition.js';
 import { isSecretReference, maskPlaceholders, referencedVariables } from '../interpolate.js';
 import { mapJsonStrings, type JsonValue } from '../json.js';
 import { compileSafeRegex } from '../safe-regex.js';
+import { originChosenByValues } from '../url-origin.js';
 import type { LintContext } from './report.js';
 
 export function checkNodeRules(context: LintContext): void {
@@ -79,27 +80,15 @@ function checkPattern(context: LintContext, node: FlowNode, pattern: string, ign
 }
 
 /**
- * Meta refuses links that are not absolute http(s) URLs (and a request fails the same way): the
- * URL as written, each placeholder standing for a value that fits anywhere ("0"), needs the
- * scheme and a host. One that starts with a placeholder takes both from its value, unseen here.
- */
-/**
  * The engine refuses to send secrets where a value (anything but a secret) stands in the URL's
  * scheme, user info, host or port, since a contact's text could then pick the host: such a
- * request always fails, so it is an error here. Read as the engine reads it: the origin with two
- * different values in place of each placeholder.
+ * request always fails, so it is an error here (`originChosenByValues`, as the engine reads it).
  */
 function checkSecretsKeepTheirHost(context: LintContext, node: FlowNode, data: HttpRequestData): void {
   const texts = [data.url, ...Object.values(data.headers ?? {}), ...(data.body === undefined ? [] : stringsIn(data.body))];
   if (!texts.some((text) => referencedVariables(text).some(isSecretReference))) return;
-  const originWith = (value: string) => {
-    const url = maskPlaceholders(data.url.trim(), (name) => (isSecretReference(name) ? 'secret' : value));
-    if (!URL.canParse(url)) return null;
-    const { protocol, username, password, host } = new URL(url);
-    return `${protocol}//${username}:${password}@${host}`;
-  };
-  const first = originWith('a');
-  if (first !== null && first === originWith('b')) return;
+  const written = data.url.trim();
+  if (!originChosenByValues((value) => maskPlaceholders(written, (name) => (isSecretReference(name) ? 'secret' : value)))) return;
   context.error(
     'secret-to-chosen-host',
     `"${node.id}": the request uses a secret, but a placeholder stands in its URL's scheme, user info, host or port; secrets are never sent where a value chooses, so it would always fail.`,
@@ -116,6 +105,11 @@ function stringsIn(value: JsonValue): string[] {
   return found;
 }
 
+/**
+ * Meta refuses links that are not absolute http(s) URLs (and a request fails the same way): the
+ * URL as written, each placeholder standing for a value that fits anywhere ("0"), needs the
+ * scheme and a host. One that starts with a placeholder takes both from its value, unseen here.
+ */
 function checkUrl(context: LintContext, node: FlowNode, url: string): void {
   const trimmed = url.trim();
   const written = maskPlaceholders(trimmed, '0');
